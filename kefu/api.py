@@ -1,0 +1,24 @@
+"""The one NinjaAPI. Each app adds its Router here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from kefu.core.api import calendar as calendar_api
+from kefu.core.api import org as org_api
+from kefu.core.api_auth import api_auth
+from kefu.core.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="kefu API",
+    version="1",
+    description="kefu 客服 — customer-service operations platform. "
+    "Authenticate with `Authorization: Bearer <token>` (`kefu token create <username>`).",
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", org_api.router)
+api.add_router("/calendar", calendar_api.router)

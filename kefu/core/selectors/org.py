@@ -1,0 +1,138 @@
+"""Shared reads for units, departments, users and the audit log (always scoped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kefu.core.errors import NotFound
+from kefu.core.models import (
+    AuditEvent,
+    Department,
+    DepartmentMembership,
+    OrgUnit,
+    UnitAssignment,
+    User,
+)
+from kefu.core.selectors.scope import restrict_to_scope, scope_for, visible_units
+
+
+def list_units(
+    actor: User, *, q: str = "", kind: str = "", include_inactive: bool = True
+) -> QuerySet[OrgUnit]:
+    qs = visible_units(actor).select_related("parent", "calendar").order_by("path")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def get_unit(actor: User, unit_id: int) -> OrgUnit:
+    unit = list_units(actor).filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+def list_departments(
+    actor: User, *, unit_id: int | None = None, q: str = "", kind: str = ""
+) -> QuerySet[Department]:
+    qs = restrict_to_scope(Department.objects.select_related("unit"), actor)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("unit__path", "name")
+
+
+def get_department(actor: User, department_id: int) -> Department:
+    dept = list_departments(actor).filter(pk=department_id).first()
+    if dept is None:
+        raise NotFound()
+    return dept
+
+
+def list_users(
+    actor: User,
+    *,
+    q: str = "",
+    unit_id: int | None = None,
+    role: str = "",
+    department_id: int | None = None,
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """Users holding any role in a unit the actor can see (superusers see everyone)."""
+    scope = scope_for(actor)
+    qs = User.objects.all()
+    if not scope.is_superuser:
+        assignments = restrict_to_scope(UnitAssignment.objects.all(), actor)
+        qs = qs.filter(Q(pk__in=assignments.values("user_id")) | Q(pk=actor.pk))
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(display_name__icontains=q) | Q(employee_no__icontains=q)
+        )
+    if unit_id:
+        qs = qs.filter(assignments__unit_id=unit_id)
+    if role:
+        qs = qs.filter(assignments__role=role)
+    if department_id:
+        qs = qs.filter(department_memberships__department_id=department_id)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return (
+        qs.distinct()
+        .order_by("username")
+        .prefetch_related(
+            Prefetch("assignments", queryset=UnitAssignment.objects.select_related("unit")),
+            Prefetch(
+                "department_memberships",
+                queryset=DepartmentMembership.objects.select_related("department"),
+            ),
+        )
+    )
+
+
+def get_user(actor: User, user_id: int) -> User:
+    user = list_users(actor).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def list_audit_events(
+    actor: User,
+    *,
+    action: str = "",
+    actor_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: str = "",
+) -> QuerySet[AuditEvent]:
+    """Audit events about the actor's units; events with no unit only for superusers."""
+    scope = scope_for(actor)
+    qs: QuerySet[AuditEvent] = AuditEvent.objects.select_related("unit")
+    if not scope.is_superuser:
+        qs = restrict_to_scope(qs, actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor_id:
+        qs = qs.filter(actor_id=actor_id)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if since:
+        qs = qs.filter(created_at__gte=since)
+    if until:
+        qs = qs.filter(created_at__lt=until)
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(actor_label__icontains=q))
+    return qs.order_by("-created_at", "-id")

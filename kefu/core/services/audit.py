@@ -1,0 +1,68 @@
+"""Writing the audit log. Called inside the caller's transaction, so the audit row commits
+or rolls back together with the change it describes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+
+from kefu.core.context import current_origin
+from kefu.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from kefu.core.models import OrgUnit, User
+
+
+def record_audit(
+    *,
+    actor: User | None,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    unit: OrgUnit | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    origin = current_origin()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    actor_label = ""
+    if actor is not None and getattr(actor, "pk", None):
+        actor_label = actor.display_name or actor.username
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_label=actor_label or "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        unit=unit,
+        changes=changes or {},
+        ip=origin.ip,
+        via=origin.via,
+        request_id=origin.request_id,
+    )
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """{"field": [old, new]} for every field whose value changed (values made JSON-safe)."""
+    out: dict[str, Any] = {}
+    for key, new in after.items():
+        old = before.get(key)
+        if old != new:
+            out[key] = [_jsonable(old), _jsonable(new)]
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
