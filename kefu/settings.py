@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kefu.core.middleware.RequestContextMiddleware",
+    "kefu.core.badinput.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -81,6 +82,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _error(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        return _error(
+            api,
+            request,
+            400,
+            "invalid_input",
+            _("A value is too large or contains characters that cannot be stored."),
+        )
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return _error(api, request, 400, "invalid_input", _("A number is too large."))
 
     @api.exception_handler(DjangoPermissionDenied)
     def denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
