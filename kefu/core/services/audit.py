@@ -66,3 +66,37 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return str(value)
+
+
+def record_personal_data_access(
+    *,
+    actor: User | None,
+    kind: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    unit: OrgUnit | None = None,
+    fields: list[str] | None = None,
+    rows: int | None = None,
+) -> AuditEvent:
+    """Log who revealed (kind="reveal") or exported (kind="export") personal data.
+
+    Only field names and row counts are recorded — never the personal data itself."""
+    if kind not in {"reveal", "export"}:
+        raise ValueError(f"unknown personal-data access kind: {kind}")
+    changes: dict[str, Any] = {}
+    if fields:
+        changes["fields"] = sorted(fields)
+    if rows is not None:
+        changes["rows"] = rows
+    return record_audit(
+        actor=actor,
+        action=f"personal_data.{kind}",
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        unit=unit,
+        changes=changes,
+    )
