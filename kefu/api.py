@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from kefu.core.api import calendar as calendar_api
 from kefu.core.api import org as org_api
+from kefu.core.api import users as users_api
 from kefu.core.api_auth import api_auth
 from kefu.core.api_errors import install_error_handlers
 
@@ -21,4 +22,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", org_api.router)
+api.add_router("/", users_api.router)
 api.add_router("/calendar", calendar_api.router)

@@ -18,7 +18,6 @@ from kefu.core.schemas import (
     UnitIn,
     UnitOut,
     UnitPatch,
-    UserOut,
 )
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import require_perm, scope_for
@@ -148,34 +147,6 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Any:
         actor=actor, unit=unit, code=payload.code, name=payload.name, kind=payload.kind
     )
     return Status(201, dept)
-
-
-class UserFilter(Schema):
-    q: str = ""
-    unit: int | None = None
-    role: str = ""
-    department: int | None = None
-    active: bool | None = None
-
-
-@router.get("/users", response={200: list[UserOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
-    actor = _actor(request)
-    qs = org_selectors.list_users(
-        actor,
-        q=filters.q,
-        unit_id=filters.unit,
-        role=filters.role,
-        department_id=filters.department,
-        active=filters.active,
-    )
-    return qs
-
-
-@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
-def get_user(request: HttpRequest, user_id: int) -> Any:
-    return org_selectors.get_user(_actor(request), user_id)
 
 
 class AuditFilter(Schema):
