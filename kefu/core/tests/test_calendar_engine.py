@@ -183,7 +183,9 @@ def test_clock_changes_are_counted_in_real_seconds():
     result = add_business_time(at("2026-03-27T17:00", berlin), timedelta(hours=2), cal)
     assert result.due.isoformat() == "2026-03-30T10:00:00+02:00"
     always = compile_calendar({str(i): [["00:00", "24:00"]] for i in range(1, 8)}, "Europe/Berlin")
-    sunday = business_time_between(at("2026-03-29T00:00", berlin), at("2026-03-30T00:00", berlin), always)
+    sunday = business_time_between(
+        at("2026-03-29T00:00", berlin), at("2026-03-30T00:00", berlin), always
+    )
     assert sunday.seconds == 23 * 3600
 
 
