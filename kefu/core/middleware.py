@@ -3,7 +3,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from kefu.core.choices import Via
 from kefu.core.context import Origin, origin
@@ -26,3 +28,22 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-Id"] = request_id
         return response
+
+
+class UserLanguageMiddleware:
+    """Activates the signed-in user's saved language (User.language) when the browser has not
+    chosen one with the language cookie. Goes right after AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(settings.STATIC_URL) and (
+            settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", "") if user is not None else ""
+            if language and user is not None and user.is_authenticated:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

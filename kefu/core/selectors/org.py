@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from kefu.core.errors import NotFound
 from kefu.core.models import (
+    ApiToken,
     AuditEvent,
     Department,
     DepartmentMembership,
@@ -15,6 +18,7 @@ from kefu.core.models import (
     UnitAssignment,
     User,
 )
+from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import restrict_to_scope, scope_for, visible_units
 
 
@@ -136,3 +140,90 @@ def list_audit_events(
     if q:
         qs = qs.filter(Q(object_repr__icontains=q) | Q(actor_label__icontains=q))
     return qs.order_by("-created_at", "-id")
+
+
+# --- UI reads (tree with counts, option lists, the actor's own data) ----------------------
+
+
+def assignments_of(user: User) -> list[UnitAssignment]:
+    """The user's roles with their units (for the user menu and the home page)."""
+    return list(
+        UnitAssignment.objects.filter(user=user)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
+
+
+def _count_by_unit(qs: QuerySet[Any], field: str = "unit") -> Subquery:
+    return Subquery(
+        qs.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(c=Count("pk", distinct=True))
+        .values("c")[:1]
+    )
+
+
+def unit_tree(
+    actor: User, *, q: str = "", kind: str = "", include_inactive: bool = True
+) -> QuerySet[OrgUnit]:
+    """Visible units in tree order, each with n_children, n_departments and n_users."""
+    assignments = UnitAssignment.objects.all()
+    return list_units(actor, q=q, kind=kind, include_inactive=include_inactive).annotate(
+        n_children=Coalesce(_count_by_unit(OrgUnit.objects.all(), "parent"), 0),
+        n_departments=Coalesce(_count_by_unit(Department.objects.all()), 0),
+        n_users=Coalesce(
+            Subquery(
+                assignments.filter(unit=OuterRef("pk"))
+                .order_by()
+                .values("unit")
+                .annotate(c=Count("user", distinct=True))
+                .values("c")[:1]
+            ),
+            0,
+        ),
+    )
+
+
+def units_with_perm(actor: User, perm: Perm) -> QuerySet[OrgUnit]:
+    """Active units where the actor holds `perm` (the choices of a unit field in a form)."""
+    scope = scope_for(actor)
+    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if scope.is_superuser:
+        return qs
+    cond = Q(pk__in=[])
+    for grant in scope.grants:
+        if perm in grant.perms:
+            cond |= Q(path__startswith=grant.path)
+    return qs.filter(cond)
+
+
+def scope_counts(actor: User) -> dict[str, int]:
+    """How many units, departments and users the actor can see (the home page)."""
+    return {
+        "units": visible_units(actor).filter(is_active=True).count(),
+        "departments": list_departments(actor).filter(is_active=True).count(),
+        "users": list_users(actor).filter(is_active=True).count(),
+    }
+
+
+def list_tokens(actor: User) -> QuerySet[ApiToken]:
+    """The actor's own API tokens, newest first."""
+    return ApiToken.objects.filter(user=actor).order_by("-created_at", "-id")
+
+
+def get_token(actor: User, token_id: int) -> ApiToken:
+    token = list_tokens(actor).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def department_rows(
+    actor: User, *, unit_id: int | None = None, q: str = "", kind: str = ""
+) -> QuerySet[Department]:
+    """list_departments with the number of members of each department (n_members)."""
+    members = _count_by_unit(DepartmentMembership.objects.all(), "department")
+    return list_departments(actor, unit_id=unit_id, q=q, kind=kind).annotate(
+        n_members=Coalesce(members, 0)
+    )

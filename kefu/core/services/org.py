@@ -205,3 +205,26 @@ def update_department(*, actor: User, department: Department, **fields: Any) -> 
     except IntegrityError as exc:
         raise Conflict(_("A department with this code or name already exists.")) from exc
     return department
+
+
+def set_unit_active(*, actor: User, unit: OrgUnit, active: bool) -> OrgUnit:
+    """Deactivate (or reactivate) a unit. A unit with active units below it, or the unit an
+    actor's own role sits in, is not deactivated; a unit under an inactive parent stays off."""
+    _require_manage_org(actor, unit)
+    if not active:
+        if OrgUnit.objects.filter(parent=unit, is_active=True).exists():
+            raise ValidationFailed(
+                _("Deactivate the units below this one first."),
+                details={"is_active": _("This unit still has active units below it.")},
+            )
+        if unit.assignments.filter(user=actor).exists():
+            raise ValidationFailed(
+                _("You cannot deactivate the unit your own role is in."),
+                details={"is_active": _("Ask a manager above this unit to do it.")},
+            )
+    elif unit.parent is not None and not unit.parent.is_active:
+        raise ValidationFailed(
+            _("Reactivate the parent unit first."),
+            details={"is_active": _("The parent unit is inactive.")},
+        )
+    return update_unit(actor=actor, unit=unit, is_active=active)

@@ -20,14 +20,20 @@ from kefu.core.services.audit import diff_fields, record_audit
 _USER_FIELDS = ("display_name", "email", "phone", "employee_no", "on_duty", "language", "is_active")
 
 
-def _can_manage_user(actor: User, user: User) -> bool:
-    """An actor manages a user when they hold users.manage over every unit the user is in."""
+def can_manage_user(actor: User, user: User) -> bool:
+    """An actor manages a user when they hold users.manage over every unit the user is in.
+
+    Uses the user's prefetched assignments when the selector loaded them."""
     scope = scope_for(actor)
     if scope.is_superuser:
         return True
     if user.is_superuser:
         return False
-    units = list(OrgUnit.objects.filter(assignments__user=user).distinct())
+    cache = getattr(user, "_prefetched_objects_cache", {})
+    rows = (
+        cache["assignments"] if "assignments" in cache else user.assignments.select_related("unit")
+    )
+    units = [a.unit for a in rows]
     if not units:
         return bool(Perm.MANAGE_USERS in scope.all_perms)
     return all(has_perm(actor, Perm.MANAGE_USERS, u) for u in units)
@@ -97,7 +103,7 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
     unknown = set(fields) - set(_USER_FIELDS)
     if unknown:
         raise ValidationFailed(details={k: _("Unknown field.") for k in sorted(unknown)})
-    if actor.pk != user.pk and not _can_manage_user(actor, user):
+    if actor.pk != user.pk and not can_manage_user(actor, user):
         raise PermissionDenied()
     if actor.pk == user.pk and "is_active" in fields and not fields["is_active"]:
         raise ValidationFailed(_("You cannot deactivate your own account."))
@@ -116,7 +122,7 @@ def update_user(*, actor: User, user: User, **fields: Any) -> User:
 
 
 def set_password(*, actor: User, user: User, password: str) -> None:
-    if actor.pk != user.pk and not _can_manage_user(actor, user):
+    if actor.pk != user.pk and not can_manage_user(actor, user):
         raise PermissionDenied()
     _check_password(password, user)
     with transaction.atomic():
@@ -192,3 +198,13 @@ def set_departments(*, actor: User, user: User, departments: Iterable[Department
                 obj=user,
                 changes={"departments": sorted(d.name for d in wanted.values())},
             )
+
+
+def change_own_password(*, actor: User, current_password: str, new_password: str) -> None:
+    """A signed-in user changes their own password (the current one is required)."""
+    if not actor.check_password(current_password):
+        raise ValidationFailed(
+            _("The current password is not correct."),
+            details={"current_password": _("The current password is not correct.")},
+        )
+    set_password(actor=actor, user=actor, password=new_password)

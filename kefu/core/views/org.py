@@ -1,0 +1,134 @@
+"""组织架构: the unit tree, creating, editing, moving and (de)activating units."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import DomainError
+from kefu.core.forms import UnitFilterForm, UnitForm, UnitMoveForm, apply_domain_error
+from kefu.core.models import OrgUnit
+from kefu.core.permissions import Perm
+from kefu.core.selectors import org as org_selectors
+from kefu.core.selectors.scope import has_perm, scope_for
+from kefu.core.services import org as org_services
+from kefu.core.views.common import actor_of, deny_unless, perm_required
+
+TREE_OPEN_DEPTH = 1  # rows deeper than this (below the top of the tree) start collapsed
+
+
+def _tree_url(unit: OrgUnit) -> str:
+    return f"{reverse('core:unit_list')}#unit-{unit.pk}"
+
+
+@perm_required(Perm.VIEW_ORG)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    filters = UnitFilterForm(request.GET)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    q, kind = data.get("q", ""), data.get("kind", "")
+    units = list(org_selectors.unit_tree(actor, q=q, kind=kind))
+    top = min((u.depth for u in units), default=0)
+    filtered = bool(q or kind)
+    for unit in units:
+        unit.can_manage = has_perm(actor, Perm.MANAGE_ORG, unit)  # type: ignore[attr-defined]
+        unit.level = unit.depth - top  # type: ignore[attr-defined]
+        unit.collapsed = not filtered and unit.depth - top >= TREE_OPEN_DEPTH  # type: ignore[attr-defined]
+        unit.hidden = not filtered and unit.depth - top > TREE_OPEN_DEPTH  # type: ignore[attr-defined]
+    context = {
+        "units": units,
+        "filters": filters,
+        "filtered": filtered,
+        "can_create": has_perm(actor, Perm.MANAGE_ORG),
+        "active_count": sum(1 for u in units if u.is_active),
+    }
+    return render(request, "core/org/unit_list.html", context)
+
+
+@perm_required(Perm.MANAGE_ORG)
+def unit_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    parents = org_selectors.units_with_perm(actor, Perm.MANAGE_ORG)
+    allow_top = scope_for(actor).is_superuser
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
+    form = UnitForm(
+        request.POST or None, parents=parents, allow_top=allow_top, edit=False, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = org_services.create_unit(actor=actor, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+            return redirect(_tree_url(unit))
+    return render(request, "core/org/unit_form.html", {"form": form, "unit": None})
+
+
+@perm_required(Perm.MANAGE_ORG)
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    unit = org_selectors.get_unit(actor, unit_id)
+    deny_unless(has_perm(actor, Perm.MANAGE_ORG, unit))
+    initial = {f: getattr(unit, f) for f in ("name", "code", "kind", "calendar", "phone")}
+    initial["address"] = unit.address
+    form = UnitForm(
+        request.POST or None,
+        parents=OrgUnit.objects.none(),
+        allow_top=False,
+        edit=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_services.update_unit(actor=actor, unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Changes to “%(name)s” saved.") % {"name": unit.name})
+            return redirect(_tree_url(unit))
+    return render(request, "core/org/unit_form.html", {"form": form, "unit": unit})
+
+
+@perm_required(Perm.MANAGE_ORG)
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    unit = org_selectors.get_unit(actor, unit_id)
+    deny_unless(has_perm(actor, Perm.MANAGE_ORG, unit))
+    parents = org_selectors.units_with_perm(actor, Perm.MANAGE_ORG).exclude(
+        path__startswith=unit.path
+    )
+    form = UnitMoveForm(request.POST or None, parents=parents, initial={"parent": unit.parent_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_services.update_unit(actor=actor, unit=unit, parent=form.cleaned_data["parent"])
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” moved.") % {"name": unit.name})
+            return redirect(_tree_url(unit))
+    return render(request, "core/org/unit_move.html", {"form": form, "unit": unit})
+
+
+@perm_required(Perm.MANAGE_ORG)
+def unit_set_active(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """GET: a confirmation page. POST: deactivate an active unit / reactivate an inactive one."""
+    actor = actor_of(request)
+    unit = org_selectors.get_unit(actor, unit_id)
+    deny_unless(has_perm(actor, Perm.MANAGE_ORG, unit))
+    error = ""
+    if request.method == "POST":
+        try:
+            org_services.set_unit_active(actor=actor, unit=unit, active=not unit.is_active)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            text = (
+                _("“%(name)s” reactivated.") if not unit.is_active else _("“%(name)s” deactivated.")
+            )
+            messages.success(request, text % {"name": unit.name})
+            return redirect(_tree_url(unit))
+    return render(request, "core/org/unit_active.html", {"unit": unit, "error": error})
