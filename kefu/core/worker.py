@@ -3,8 +3,8 @@
 The task loop claims one ready task at a time with SELECT … FOR UPDATE SKIP LOCKED
 (django-tasks-db; on SQLite an exclusive transaction), runs it and records the result, so
 any number of workers on any number of hosts share one queue. The scheduler thread claims
-due periodic-job slots (see kefu.core.services.schedule) and keeps this worker's heartbeat.
-A long task therefore never delays the schedule.
+due periodic-job slots (see kefu.core.services.schedule; off with --no-schedule) and keeps
+this worker's heartbeat. A long task therefore never delays the schedule.
 """
 
 from __future__ import annotations
@@ -100,9 +100,9 @@ class KefuWorker:
         )
         thread: threading.Thread | None = None
         try:
-            if self.schedule and self.burst:
+            if self.burst:
                 self.schedule_tick(force_beat=True)
-            elif self.schedule:
+            else:
                 thread = threading.Thread(target=self._scheduler_main, name="kefu-scheduler")
                 thread.start()
             self._task_loop()
@@ -145,19 +145,22 @@ class KefuWorker:
                 connection.close()
 
     def schedule_tick(self, *, force_beat: bool = False) -> None:
+        """Heartbeat (every worker, so /readyz sees it) and, with the schedule on, claim
+        the due slots."""
         _refresh_connections()
         every = float(getattr(settings, "KEFU_WORKER_HEARTBEAT_SECONDS", 10))
         if force_beat or time.monotonic() - self._last_beat >= every:
             schedule_services.beat(worker_id=self.worker_id, started_at=self.started_at)
             self._last_beat = time.monotonic()
-        claims = schedule_services.run_due_jobs(worker_id=self.worker_id, seen=self._seen)
-        self.stats.slots_claimed += sum(1 for c in claims if c.won)
+        if self.schedule:
+            claims = schedule_services.run_due_jobs(worker_id=self.worker_id, seen=self._seen)
+            self.stats.slots_claimed += sum(1 for c in claims if c.won)
 
     def _scheduler_sleep(self) -> float:
         now = timezone.now()
         every = float(getattr(settings, "KEFU_WORKER_HEARTBEAT_SECONDS", 10))
         wake = now + timedelta(seconds=min(every, _MAX_SCHEDULER_SLEEP))
-        nxt = schedule_services.next_due(now=now, jobs=periodic_jobs())
+        nxt = schedule_services.next_due(now=now, jobs=periodic_jobs()) if self.schedule else None
         if nxt is not None:
             wake = min(wake, nxt)
         return max(0.05, (wake - now).total_seconds())

@@ -57,6 +57,14 @@ def test_burst_worker_claims_due_slots_then_runs_them(db: Any, db_tasks: None) -
     assert (again.slots_claimed, again.tasks_run) == (0, 0)
 
 
+def test_a_worker_without_the_schedule_still_keeps_a_heartbeat(db: Any, db_tasks: None) -> None:
+    worker = KefuWorker(worker_id="t5", schedule=False)
+    worker.schedule_tick(force_beat=True)
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["t5"]
+    assert not ScheduleSlot.objects.exists()
+    assert worker._scheduler_sleep() == pytest.approx(10, abs=0.5)
+
+
 def test_worker_only_takes_its_queues(db: Any, settings: Any) -> None:
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}
