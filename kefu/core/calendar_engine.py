@@ -272,11 +272,18 @@ class CompiledCalendar:
 
     def source(self, a: int, b: int, first_year: int, last_year: int) -> str:
         """fallback > override > statutory for the span [a, b] (a <= b)."""
-        kinds = {self.year_source(y) for y in range(first_year, last_year + 1)}
-        if FALLBACK in kinds:
-            return FALLBACK
-        if OVERRIDE in kinds:
-            return OVERRIDE
+        if first_year == last_year:
+            kind = self.year_source(first_year)
+            if kind != STATUTORY:
+                return kind
+        else:
+            kinds = {self.year_source(y) for y in range(first_year, last_year + 1)}
+            if FALLBACK in kinds:
+                return FALLBACK
+            if OVERRIDE in kinds:
+                return OVERRIDE
+        if not self._admin_starts:
+            return STATUTORY
         i = bisect.bisect_right(self._admin_ends, a)
         if i < len(self._admin_starts) and self._admin_starts[i] <= b:
             return OVERRIDE
@@ -312,8 +319,18 @@ def compile_calendar(
     )
 
 
+_ZERO = timedelta(0)
+_HALF_SECOND = timedelta(microseconds=500_000)
+_SECOND = timedelta(seconds=1)
+
+
 def _seconds(duration: timedelta | float) -> int:
-    raw = duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
+    """Whole seconds (rounded half up); refuses negative, NaN and infinite durations."""
+    if isinstance(duration, timedelta):
+        if duration < _ZERO:
+            raise ValueError("duration must be a non-negative number of seconds")
+        return (duration + _HALF_SECOND) // _SECOND
+    raw = float(duration)
     if not math.isfinite(raw) or raw < 0:
         raise ValueError("duration must be a non-negative number of seconds")
     return round(raw)
