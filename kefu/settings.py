@@ -127,6 +127,7 @@ FORMAT_MODULE_PATH = ["kefu.formats"]
 # --- static / media ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "kefu" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -182,3 +183,6 @@ KEFU_DEFAULT_TIMEZONE = "Asia/Shanghai"
 KEFU_API_TOKEN_PREFIX = "kefu_"
 KEFU_CALENDAR_CACHE_SECONDS = env_int("KEFU_CALENDAR_CACHE_SECONDS", 2)
 KEFU_SCHEDULER_ENABLED = env_bool("KEFU_SCHEDULER_ENABLED", default=True)
+KEFU_TASK_RESULT_DAYS = env_int("KEFU_TASK_RESULT_DAYS", 14)
+KEFU_SCHEDULE_SLOT_DAYS = env_int("KEFU_SCHEDULE_SLOT_DAYS", 7)
+KEFU_WORKER_HEARTBEAT_SECONDS = env_int("KEFU_WORKER_HEARTBEAT_SECONDS", 10)
