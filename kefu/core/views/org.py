@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kefu.core.choices import UnitKind
 from kefu.core.errors import DomainError
 from kefu.core.forms import UnitFilterForm, UnitForm, UnitMoveForm, apply_domain_error
 from kefu.core.models import OrgUnit
@@ -48,14 +50,29 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/org/unit_list.html", context)
 
 
+_CHILD_KIND = {UnitKind.HEADQUARTERS: UnitKind.REGION, UnitKind.REGION: UnitKind.STORE}
+
+
+def _create_initial(request: HttpRequest, parents: QuerySet[OrgUnit]) -> dict[str, object]:
+    """?parent=<id> preselects the parent and the usual kind one level below it."""
+    raw = request.GET.get("parent", "")
+    parent = parents.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    if parent is None:
+        return {"kind": UnitKind.REGION}
+    return {"parent": parent.pk, "kind": _CHILD_KIND.get(parent.kind, UnitKind.STORE)}
+
+
 @perm_required(Perm.MANAGE_ORG)
 def unit_create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     parents = org_selectors.units_with_perm(actor, Perm.MANAGE_ORG)
     allow_top = scope_for(actor).is_superuser
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else {}
     form = UnitForm(
-        request.POST or None, parents=parents, allow_top=allow_top, edit=False, initial=initial
+        request.POST or None,
+        parents=parents,
+        allow_top=allow_top,
+        edit=False,
+        initial=_create_initial(request, parents),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,14 +5,14 @@
 
   var body = document.body;
   var PHONE = window.matchMedia("(max-width: 767px)");
-  var STORE_KEY = "kefu.nav.collapsed";
+  var NAV_COOKIE = "kefu_nav";  // read by base.html, so the page is drawn collapsed at once
 
   /* ------------------------------------------------------------ navigation */
   function setCollapsed(on) {
     body.classList.toggle("nav-collapsed", on);
     var btn = document.querySelector("[data-nav-collapse]");
     if (btn) btn.setAttribute("aria-pressed", on ? "true" : "false");
-    try { localStorage.setItem(STORE_KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
+    document.cookie = NAV_COOKIE + "=" + (on ? "collapsed" : "open") + "; path=/; max-age=31536000; SameSite=Lax";
   }
   function setOpen(on) {
     body.classList.toggle("nav-open", on);
@@ -25,9 +25,6 @@
       if (first) first.focus();
     }
   }
-  try {
-    if (localStorage.getItem(STORE_KEY) === "1" && !PHONE.matches) setCollapsed(true);
-  } catch (e) { /* ignore */ }
 
   /* ------------------------------------------------------------ clicks */
   document.addEventListener("click", function (ev) {
