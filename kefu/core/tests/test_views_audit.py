@@ -136,6 +136,7 @@ def test_create_token_shows_the_secret_once(ui, org, make_user):
     assert authenticate_token(secret) == agent
     token = ApiToken.objects.get(user=agent)
     assert token.name == "呼叫中心"
+    assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
     again = c.get(reverse("core:token_list")).content.decode()
     assert secret not in again

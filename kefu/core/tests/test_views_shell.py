@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -264,7 +264,7 @@ def test_dates_are_shown_absolute_and_relative():
         assert kefu_ui.ago(now + timedelta(minutes=30), now) == "in 30 minutes"
         old = now - timedelta(days=90)
         assert kefu_ui.ago(old, now) == timezone.localtime(old).strftime("%Y-%m-%d")
-    moment = timezone.make_aware(timezone.datetime(2026, 11, 22, 14, 5, 33))
+    moment = timezone.make_aware(datetime(2026, 11, 22, 14, 5, 33))
     assert kefu_ui.when(moment) == "2026-11-22 14:05"
     html = Template("{% load kefu_ui %}{% stamp t %}").render(Context({"t": moment}))
     assert 'title="2026-11-22 14:05:33"' in html

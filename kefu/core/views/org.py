@@ -50,7 +50,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/org/unit_list.html", context)
 
 
-_CHILD_KIND = {UnitKind.HEADQUARTERS: UnitKind.REGION, UnitKind.REGION: UnitKind.STORE}
+_CHILD_KIND: dict[str, str] = {
+    UnitKind.HEADQUARTERS: UnitKind.REGION,
+    UnitKind.REGION: UnitKind.STORE,
+}
 
 
 def _create_initial(request: HttpRequest, parents: QuerySet[OrgUnit]) -> dict[str, object]:
