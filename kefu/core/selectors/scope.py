@@ -137,6 +137,15 @@ def has_perm(actor: User | Any, perm: Perm, unit: OrgUnit | None = None) -> bool
     return perm in scope.perms_at(unit.path if unit is not None else None)
 
 
+def has_perm_at_top(actor: User | Any, perm: Perm) -> bool:
+    """Holds `perm` in a top-level unit (headquarters): for settings that affect every unit,
+    such as the national holiday schedule."""
+    scope = scope_for(actor)
+    return scope.is_superuser or any(
+        perm in g.perms and g.path.count("/") == 2 for g in scope.grants
+    )
+
+
 def require_perm(actor: User | Any, perm: Perm, unit: OrgUnit | None = None) -> None:
     if not has_perm(actor, perm, unit):
         raise PermissionDenied()

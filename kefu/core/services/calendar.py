@@ -27,7 +27,7 @@ from kefu.core.errors import CalendarRangeError, Conflict, PermissionDenied, Val
 from kefu.core.models import BusinessCalendar, CalendarDay, OrgUnit, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import calendar as selectors
-from kefu.core.selectors.scope import has_perm
+from kefu.core.selectors.scope import has_perm_at_top
 from kefu.core.services.audit import diff_fields, record_audit
 from kefu.core.services.calendar_hours import clean_weekday_hours
 
@@ -151,8 +151,8 @@ def calendar_for_unit(unit: OrgUnit | None) -> BusinessCalendar:
 # --- validation ----------------------------------------------------------------------------
 def _require_manage(actor: User | None) -> None:
     """actor None: an operator's command on the server."""
-    if actor is not None and not has_perm(actor, Perm.MANAGE_CALENDAR):
-        raise PermissionDenied(_("Only calendar managers can change business calendars."))
+    if actor is not None and not has_perm_at_top(actor, Perm.MANAGE_CALENDAR):
+        raise PermissionDenied(_("Only managers at headquarters can change business calendars."))
 
 
 def _clean_calendar(fields: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,25 @@ from kefu.core.services import org as org_services
 from kefu.core.services import users as user_services
 from kefu.core.services.tokens import create_token
 
-__all__ = ["ApiClient", "Org", "admin_user", "api_as", "make_user", "org"]
+__all__ = [
+    "ApiClient",
+    "Org",
+    "admin_user",
+    "api_as",
+    "fresh_calendar_cache",
+    "make_user",
+    "org",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache() -> Any:
+    """Compiled calendars outlive a test's rollback; every test starts and ends clean."""
+    from kefu.core.services.calendar import reset_calendar_cache
+
+    reset_calendar_cache()
+    yield
+    reset_calendar_cache()
 
 
 @dataclass

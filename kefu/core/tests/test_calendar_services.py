@@ -110,11 +110,18 @@ def test_agent_cannot_set_or_delete_days_and_nothing_is_written(org, make_user, 
     assert AuditEvent.objects.count() == audit_before + 1
 
 
-def test_manager_can_set_days(org, make_user):
-    manager = make_user(Role.MANAGER, org.east)
+def test_headquarters_manager_can_set_days(org, make_user):
+    manager = make_user(Role.MANAGER, org.hq)
     day, created = services.set_calendar_day(actor=manager, date=date(2027, 5, 1), kind="holiday")
     assert created
     services.delete_calendar_day(actor=manager, day=day)
+    assert CalendarDay.objects.count() == 0
+
+
+def test_regional_manager_cannot_change_the_national_schedule(org, make_user):
+    manager = make_user(Role.MANAGER, org.east)
+    with pytest.raises(PermissionDenied):
+        services.set_calendar_day(actor=manager, date=date(2027, 5, 1), kind="holiday")
     assert CalendarDay.objects.count() == 0
 
 
