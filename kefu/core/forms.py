@@ -245,6 +245,7 @@ class TokenCreateForm(forms.Form):
 
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    root = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     kind = forms.ChoiceField(label=_("Kind"), choices=_ANY + UnitKind.choices, required=False)
 
 

@@ -165,11 +165,22 @@ def _count_by_unit(qs: QuerySet[Any], field: str = "unit") -> Subquery:
 
 
 def unit_tree(
-    actor: User, *, q: str = "", kind: str = "", include_inactive: bool = True
+    actor: User,
+    *,
+    q: str = "",
+    kind: str = "",
+    root: OrgUnit | None = None,
+    max_depth: int | None = None,
 ) -> QuerySet[OrgUnit]:
-    """Visible units in tree order, each with n_children, n_departments and n_users."""
+    """Visible units in tree order (only `root`'s branch, only down to `max_depth` if given),
+    each with n_children, n_departments and n_users."""
     assignments = UnitAssignment.objects.all()
-    return list_units(actor, q=q, kind=kind, include_inactive=include_inactive).annotate(
+    qs = list_units(actor, q=q, kind=kind)
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    if max_depth is not None:
+        qs = qs.filter(depth__lte=max_depth)
+    return qs.annotate(
         n_children=Coalesce(_count_by_unit(OrgUnit.objects.all(), "parent"), 0),
         n_departments=Coalesce(_count_by_unit(Department.objects.all()), 0),
         n_users=Coalesce(
@@ -183,6 +194,14 @@ def unit_tree(
             0,
         ),
     )
+
+
+def top_depth(actor: User) -> int:
+    """The depth of the highest units the actor sees (0: headquarters level)."""
+    roots = scope_for(actor).root_paths
+    if scope_for(actor).is_superuser or not roots:
+        return 0
+    return min(p.count("/") - 2 for p in roots)
 
 
 def units_with_perm(actor: User, perm: Perm) -> QuerySet[OrgUnit]:

@@ -81,16 +81,37 @@ def test_empty_tree_invites_the_first_unit(ui, admin_user):
 def test_unit_tree_query_count_does_not_grow(ui, org, manager, django_assert_num_queries):
     c = ui(manager)
     c.get(reverse("core:unit_list"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         c.get(reverse("core:unit_list"))
     for i in range(15):
         org_services.create_unit(
             actor=manager, code=f"S-X{i}", name=f"新店{i}", kind=UnitKind.STORE, parent=org.east
         )
         org_services.create_department(actor=manager, unit=org.east, code=f"D-X{i}", name=f"部{i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         resp = c.get(reverse("core:unit_list"))
     assert len(resp.context["units"]) == 20
+
+
+def test_large_tree_shows_two_levels_and_opens_branches(ui, org, manager, monkeypatch):
+    from kefu.core.views import org as org_views
+
+    monkeypatch.setattr(org_views, "TREE_LIMIT", 3)
+    c = ui(manager)
+    resp = c.get(reverse("core:unit_list"))
+    assert [u.name for u in resp.context["units"]] == ["总部", "华东区域", "华南区域"]
+    body = resp.content.decode()
+    assert f'href="?root={org.east.pk}"' in body
+    branch = c.get(reverse("core:unit_list"), {"root": org.east.pk})
+    assert [u.name for u in branch.context["units"]] == ["华东区域", "上海一店"]
+    assert branch.context["units"][0].level == 0
+    assert c.get(reverse("core:unit_list"), {"root": 999999}).status_code == 404
+
+
+def test_branch_outside_scope_is_not_found(ui, org, make_user):
+    east = make_user(Role.MANAGER, org.east)
+    resp = ui(east).get(reverse("core:unit_list"), {"root": org.south.pk})
+    assert resp.status_code == 404
 
 
 # --- create / edit / move / deactivate --------------------------------------------------------

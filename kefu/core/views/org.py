@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kefu.core.choices import UnitKind
 from kefu.core.errors import DomainError
 from kefu.core.forms import UnitFilterForm, UnitForm, UnitMoveForm, apply_domain_error
-from kefu.core.models import OrgUnit
+from kefu.core.models import OrgUnit, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import has_perm, scope_for
@@ -20,6 +20,7 @@ from kefu.core.services import org as org_services
 from kefu.core.views.common import actor_of, deny_unless, perm_required
 
 TREE_OPEN_DEPTH = 1  # rows deeper than this (below the top of the tree) start collapsed
+TREE_LIMIT = 400  # more units than this: show two levels and open branches one at a time
 
 
 def _tree_url(unit: OrgUnit) -> str:
@@ -28,26 +29,38 @@ def _tree_url(unit: OrgUnit) -> str:
 
 @perm_required(Perm.VIEW_ORG)
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """The tree. A large organisation shows its top two levels; a branch opens with ?root=."""
     actor = actor_of(request)
     filters = UnitFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
     q, kind = data.get("q", ""), data.get("kind", "")
-    units = list(org_selectors.unit_tree(actor, q=q, kind=kind))
-    top = min((u.depth for u in units), default=0)
+    root = org_selectors.get_unit(actor, data["root"]) if data.get("root") else None
     filtered = bool(q or kind)
+    top = root.depth if root is not None else org_selectors.top_depth(actor)
+    qs = org_selectors.unit_tree(actor, q=q, kind=kind, root=root)
+    limited = not filtered and qs.count() > TREE_LIMIT
+    units = list(qs.filter(depth__lte=top + 1) if limited else qs)
     for unit in units:
-        unit.can_manage = has_perm(actor, Perm.MANAGE_ORG, unit)  # type: ignore[attr-defined]
-        unit.level = unit.depth - top  # type: ignore[attr-defined]
-        unit.collapsed = not filtered and unit.depth - top >= TREE_OPEN_DEPTH  # type: ignore[attr-defined]
-        unit.hidden = not filtered and unit.depth - top > TREE_OPEN_DEPTH  # type: ignore[attr-defined]
+        _mark(actor, unit, unit.depth - top, filtered=filtered, limited=limited)
     context = {
         "units": units,
         "filters": filters,
         "filtered": filtered,
+        "limited": limited,
+        "root": root,
         "can_create": has_perm(actor, Perm.MANAGE_ORG),
         "active_count": sum(1 for u in units if u.is_active),
     }
     return render(request, "core/org/unit_list.html", context)
+
+
+def _mark(actor: User, unit: OrgUnit, level: int, *, filtered: bool, limited: bool) -> None:
+    """Row flags for the template: may the actor change it, tree level, folded or not."""
+    unit.can_manage = has_perm(actor, Perm.MANAGE_ORG, unit)  # type: ignore[attr-defined]
+    unit.level = 0 if filtered else level  # type: ignore[attr-defined]
+    unit.collapsed = not filtered and level >= TREE_OPEN_DEPTH  # type: ignore[attr-defined]
+    unit.hidden = not filtered and level > TREE_OPEN_DEPTH  # type: ignore[attr-defined]
+    unit.branch_link = limited and level == 1 and unit.n_children > 0  # type: ignore[attr-defined]
 
 
 _CHILD_KIND: dict[str, str] = {
