@@ -246,3 +246,14 @@ def department_rows(
     return list_departments(actor, unit_id=unit_id, q=q, kind=kind).annotate(
         n_members=Coalesce(members, 0)
     )
+
+
+def code_taken(model: str, value: str) -> bool:
+    """Is a unique code (unit or department code, user name) already used? For inline form
+    checks only; the service's unique constraint remains the real guard."""
+    value = value.strip()
+    if model == "unit":
+        return OrgUnit.objects.filter(code=value).exists()
+    if model == "department":
+        return Department.objects.filter(code=value).exists()
+    return User.objects.filter(username=value).exists()

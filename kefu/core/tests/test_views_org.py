@@ -381,3 +381,13 @@ def test_agent_cannot_create_departments(ui, org, make_user):
     )
     assert resp.status_code == 403
     assert _snapshot() == before
+
+
+def test_unit_code_is_checked_inline(ui, org, manager):
+    c = ui(manager)
+    before = _snapshot()
+    resp = c.htmx_post(reverse("core:unit_create"), {"_check": "code", "code": "R-E"})
+    assert "Already used. Choose another one." in resp.content.decode()
+    resp = c.htmx_post(reverse("core:department_create"), {"_check": "code", "code": "D-NEW"})
+    assert "has-error" not in resp.content.decode()
+    assert _snapshot() == before

@@ -398,3 +398,19 @@ def test_weak_password_message_comes_from_the_validators(ui, org, manager, agent
     errors = resp.context["password_form"].errors["password"]
     assert errors == ["此密码太短，至少要包含 8 个字符。"]  # Django's own zh-hans catalogue
     assert _snapshot() == before
+
+
+def test_user_name_is_checked_inline_without_saving(ui, org, manager, agent):
+    c = ui(manager)
+    page = c.get(reverse("core:user_create")).content.decode()
+    assert 'hx-vals="{&quot;_check&quot;: &quot;username&quot;}"' in page
+    before = _snapshot()
+    resp = c.htmx_post(reverse("core:user_create"), {"_check": "username", "username": "sh.agent"})
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert body.strip().startswith('<div class="field field-text has-error">')
+    assert "Already used. Choose another one." in body
+    ok = c.htmx_post(reverse("core:user_create"), {"_check": "username", "username": "new.one"})
+    assert "has-error" not in ok.content.decode()
+    assert 'value="new.one"' in ok.content.decode()
+    assert _snapshot() == before

@@ -4,6 +4,7 @@ pagination (page numbers and keyset), htmx detection."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, Q, QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
 
 from kefu.core.errors import NotFound
 from kefu.core.errors import PermissionDenied as DomainPermissionDenied
@@ -143,3 +147,35 @@ def keyset_page(request: HttpRequest, qs: QuerySet[Any], size: int = PAGE_SIZE) 
         newer=_cursor(rows[0]) if rows and after is not None else None,
         size=size,
     )
+
+
+# --- inline validation (htmx) -----------------------------------------------------------------
+
+
+def enable_live_check(form: Form, url: str, names: Sequence[str]) -> None:
+    """Fields that htmx checks as soon as they change (the server answers with the field)."""
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "change",
+                "hx-target": "closest .field",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-vals": json.dumps({"_check": name}),
+            }
+        )
+
+
+def live_check(
+    request: HttpRequest, form: Form, taken: Callable[[str], bool] | None = None
+) -> HttpResponse | None:
+    """Answer an htmx field check: the one field re-rendered with its errors, nothing saved."""
+    name = request.POST.get("_check", "")
+    if request.method != "POST" or not is_htmx(request) or name not in form.fields:
+        return None
+    form.is_valid()
+    value = form.cleaned_data.get(name)
+    if name in form.cleaned_data and taken is not None and value and taken(str(value)):
+        form.add_error(name, gettext("Already used. Choose another one."))
+    return render(request, "core/partials/field.html", {"field": form[name]})

@@ -14,7 +14,15 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import has_perm, visible_units
 from kefu.core.services import org as org_services
-from kefu.core.views.common import actor_of, deny_unless, paginate, perm_required, sort_queryset
+from kefu.core.views.common import (
+    actor_of,
+    deny_unless,
+    enable_live_check,
+    live_check,
+    paginate,
+    perm_required,
+    sort_queryset,
+)
 
 SORT_COLUMNS = {
     "name": ("name", "id"),
@@ -54,6 +62,10 @@ def department_create(request: HttpRequest) -> HttpResponse:
     units = org_selectors.units_with_perm(actor, Perm.MANAGE_ORG)
     initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else {}
     form = DepartmentForm(request.POST or None, units=units, initial=initial)
+    enable_live_check(form, request.path, ["code"])
+    checked = live_check(request, form, lambda v: org_selectors.code_taken("department", v))
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         try:
             dept = org_services.create_department(actor=actor, **form.cleaned_data)

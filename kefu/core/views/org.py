@@ -17,7 +17,13 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import has_perm, scope_for
 from kefu.core.services import org as org_services
-from kefu.core.views.common import actor_of, deny_unless, perm_required
+from kefu.core.views.common import (
+    actor_of,
+    deny_unless,
+    enable_live_check,
+    live_check,
+    perm_required,
+)
 
 TREE_OPEN_DEPTH = 1  # rows deeper than this (below the top of the tree) start collapsed
 TREE_LIMIT = 400  # more units than this: show two levels and open branches one at a time
@@ -90,6 +96,10 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         edit=False,
         initial=_create_initial(request, parents),
     )
+    enable_live_check(form, request.path, ["code"])
+    checked = live_check(request, form, lambda v: org_selectors.code_taken("unit", v))
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         try:
             unit = org_services.create_unit(actor=actor, **form.cleaned_data)

@@ -30,7 +30,9 @@ from kefu.core.services import users as user_services
 from kefu.core.views.common import (
     actor_of,
     deny_unless,
+    enable_live_check,
     is_htmx,
+    live_check,
     paginate,
     perm_required,
     sort_queryset,
@@ -80,6 +82,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
     allow_none = scope_for(actor).is_superuser
     initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else {}
     form = UserCreateForm(request.POST or None, units=units, allow_none=allow_none, initial=initial)
+    enable_live_check(form, request.path, ["username"])
+    checked = live_check(request, form, lambda v: org_selectors.code_taken("user", v))
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
         if data["unit"] is None:
