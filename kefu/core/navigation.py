@@ -138,7 +138,7 @@ def _register_core() -> None:
             "core:calendar_list",
             SETTINGS,
             "calendar",
-            Perm.MANAGE_CALENDAR,
+            Perm.VIEW_ORG,
             40,
         ),
         NavItem("audit", _("Audit log"), "core:audit_list", SETTINGS, "audit", Perm.VIEW_AUDIT, 50),

@@ -148,9 +148,12 @@ def _nav_keys(body: str) -> list[str]:
     ("role", "expected"),
     [
         (Role.MANAGER, ["home", "org", "departments", "users", "calendars", "audit", "tokens"]),
-        (Role.SUPERVISOR, ["home", "org", "departments", "users", "audit", "tokens"]),
-        (Role.AGENT, ["home", "org", "departments", "users", "tokens"]),
-        (Role.STORE_CLERK, ["home", "org", "departments", "tokens"]),
+        (
+            Role.SUPERVISOR,
+            ["home", "org", "departments", "users", "calendars", "audit", "tokens"],
+        ),
+        (Role.AGENT, ["home", "org", "departments", "users", "calendars", "tokens"]),
+        (Role.STORE_CLERK, ["home", "org", "departments", "calendars", "tokens"]),
     ],
 )
 def test_navigation_shows_what_the_role_may_use(ui, org, make_user, role, expected):

@@ -31,7 +31,7 @@ from kefu.core.forms_calendar import (
 from kefu.core.models import BusinessCalendar
 from kefu.core.permissions import Perm
 from kefu.core.selectors import calendar as selectors
-from kefu.core.selectors.scope import has_perm
+from kefu.core.selectors.scope import has_perm_at_top
 from kefu.core.services import calendar as services
 from kefu.core.views.common import actor_of, perm_required
 
@@ -51,7 +51,7 @@ def _year(request: HttpRequest) -> int:
 def _detail(
     request: HttpRequest, calendar: BusinessCalendar, year: int, **forms: Any
 ) -> HttpResponse:
-    can_manage = has_perm(request.user, Perm.MANAGE_CALENDAR)
+    can_manage = has_perm_at_top(request.user, Perm.MANAGE_CALENDAR)
     overview = year_overview(services.compiled_calendar(calendar), year)
     context = {
         "calendar": calendar,
@@ -72,7 +72,7 @@ def _detail(
 def calendar_list(request: HttpRequest) -> HttpResponse:
     context = {
         "calendars": list(selectors.list_calendars()),
-        "can_manage": has_perm(request.user, Perm.MANAGE_CALENDAR),
+        "can_manage": has_perm_at_top(request.user, Perm.MANAGE_CALENDAR),
     }
     return render(request, "core/calendar/list.html", context)
 
