@@ -14,7 +14,7 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy kefu bench
 
 messages:       ## refresh and compile the translation catalogues (needs gettext)
-	cd kefu && ../.venv/bin/kefu makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd kefu && ../.venv/bin/kefu makemessages -l zh_Hans --no-obsolete --no-location
 	cd kefu && ../.venv/bin/kefu compilemessages
 
 clean:
