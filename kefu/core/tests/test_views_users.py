@@ -392,7 +392,7 @@ def test_weak_password_message_comes_from_the_validators(ui, org, manager, agent
         },
     ]
     before = _snapshot()
-    resp = ui(manager).post(
+    resp = ui(manager, language="zh-hans").post(
         reverse("core:user_password", args=[agent.pk]), {"password": "short", "password2": "short"}
     )
     errors = resp.context["password_form"].errors["password"]

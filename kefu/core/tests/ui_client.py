@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -14,8 +15,10 @@ from kefu.core.models import User
 class UiClient:
     """Django's test client with CSRF enforcement; `post` sends the token like a form does."""
 
-    def __init__(self, user: User | None = None) -> None:
+    def __init__(self, user: User | None = None, language: str = "en") -> None:
         self.client = Client(enforce_csrf_checks=True)
+        # Behaviour tests read English msgids; test_views_zh checks the Chinese UI.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         self.user = user
         if user is not None:
             self.client.force_login(user)
@@ -43,7 +46,7 @@ def ui_fixture(db: Any) -> Any:
     """`ui(user)` → a UiClient signed in as `user` (None: anonymous). Import `ui_fixture`
     into a test module to use it."""
 
-    def _as(user: User | None = None) -> UiClient:
-        return UiClient(user)
+    def _as(user: User | None = None, language: str = "en") -> UiClient:
+        return UiClient(user, language)
 
     return _as
