@@ -42,3 +42,13 @@ def shot_dir() -> Path:
     path = ARTIFACTS / vendor
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def default_calendar(transactional_db: Any) -> Any:
+    """Transactional tests flush the tables, including the default calendar that migration
+    0002 creates; put it back as the migration would."""
+    from kefu.core.models import BusinessCalendar
+
+    if not BusinessCalendar.objects.filter(is_default=True).exists():
+        BusinessCalendar.objects.create(name="标准工作日历", is_default=True)
