@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kefu.core.api_errors import ErrorOut
+from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.models import BusinessCalendar, OrgUnit, User
 from kefu.core.schemas_calendar import (
     BetweenOut,
@@ -24,20 +24,6 @@ from kefu.core.selectors import org as org_selectors
 from kefu.core.services import calendar as services
 
 router = Router(tags=["calendar"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _calendar_of(actor: User, unit_id: int | None) -> BusinessCalendar:
@@ -51,14 +37,14 @@ def _calendar_of(actor: User, unit_id: int | None) -> BusinessCalendar:
     summary="Due moment: start + working hours",
 )
 def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> Any:
-    calendar = _calendar_of(_actor(request), query.unit)
+    calendar = _calendar_of(actor_of(request), query.unit)
     due, source = services.add_business_time(query.start, timedelta(hours=query.hours), calendar)
     return {"due": due.isoformat(timespec="seconds"), "source": source}
 
 
 @router.get("/between", response={200: BetweenOut, **ERRORS}, summary="Working time between")
 def between(request: HttpRequest, query: Query[BetweenQuery]) -> Any:
-    calendar = _calendar_of(_actor(request), query.unit)
+    calendar = _calendar_of(actor_of(request), query.unit)
     seconds, source = services.business_time_between(query.start, query.end, calendar)
     return {"seconds": seconds, "hours": round(seconds / 3600, 4), "source": source}
 
@@ -79,7 +65,7 @@ def list_days(request: HttpRequest, filters: Query[DayFilter]) -> Any:
 def set_day(request: HttpRequest, payload: DayIn) -> Any:
     calendar = selectors.get_calendar(payload.calendar) if payload.calendar else None
     day, created = services.set_calendar_day(
-        actor=_actor(request),
+        actor=actor_of(request),
         date=payload.date,
         kind=payload.kind,
         name=payload.name,
@@ -91,5 +77,5 @@ def set_day(request: HttpRequest, payload: DayIn) -> Any:
 @router.delete("/days/{day_id}", response={204: None, **ERRORS})
 def delete_day(request: HttpRequest, day_id: int) -> Any:
     day = selectors.get_day(day_id)
-    services.delete_calendar_day(actor=_actor(request), day=day)
+    services.delete_calendar_day(actor=actor_of(request), day=day)
     return Status(204, None)

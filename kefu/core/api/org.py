@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.api_errors import ErrorOut
 from kefu.core.models import BusinessCalendar, User
 from kefu.core.permissions import Perm
@@ -24,20 +25,6 @@ from kefu.core.selectors.scope import require_perm, scope_for
 from kefu.core.services import org as org_services
 
 router = Router(tags=["organisation"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _user_out(user: User) -> dict[str, Any]:
@@ -58,7 +45,7 @@ def _user_out(user: User) -> dict[str, Any]:
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The current user")
 def me(request: HttpRequest) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     user = org_selectors.list_users(actor).get(pk=actor.pk)
     scope = scope_for(actor)
     return {
@@ -76,12 +63,12 @@ class UnitFilter(Schema):
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Units in my scope")
 @paginate(LimitOffsetPagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
-    return org_selectors.list_units(_actor(request), q=filters.q, kind=filters.kind)
+    return org_selectors.list_units(actor_of(request), q=filters.q, kind=filters.kind)
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
-    return org_selectors.get_unit(_actor(request), unit_id)
+    return org_selectors.get_unit(actor_of(request), unit_id)
 
 
 def _calendar(calendar_id: int | None) -> BusinessCalendar | None:
@@ -97,7 +84,7 @@ def _calendar(calendar_id: int | None) -> BusinessCalendar | None:
 
 @router.post("/units", response={201: UnitOut, **ERRORS})
 def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     parent = org_selectors.get_unit(actor, payload.parent_id) if payload.parent_id else None
     unit = org_services.create_unit(
         actor=actor,
@@ -114,7 +101,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS})
 def patch_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     unit = org_selectors.get_unit(actor, unit_id)
     fields = payload.dict(exclude_unset=True)
     if "parent_id" in fields:
@@ -135,13 +122,13 @@ class DepartmentFilter(Schema):
 @paginate(LimitOffsetPagination)
 def list_departments(request: HttpRequest, filters: Query[DepartmentFilter]) -> Any:
     return org_selectors.list_departments(
-        _actor(request), unit_id=filters.unit, q=filters.q, kind=filters.kind
+        actor_of(request), unit_id=filters.unit, q=filters.q, kind=filters.kind
     )
 
 
 @router.post("/departments", response={201: DepartmentOut, **ERRORS})
 def create_department(request: HttpRequest, payload: DepartmentIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     unit = org_selectors.get_unit(actor, payload.unit_id)
     dept = org_services.create_department(
         actor=actor, unit=unit, code=payload.code, name=payload.name, kind=payload.kind
@@ -162,7 +149,7 @@ class AuditFilter(Schema):
 @router.get("/audit", response={200: list[AuditEventOut], **ERRORS}, tags=["audit"])
 @paginate(LimitOffsetPagination)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     require_perm(actor, Perm.VIEW_AUDIT)
     return org_selectors.list_audit_events(
         actor,

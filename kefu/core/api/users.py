@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from kefu.core.api.org import ERRORS, _actor
+from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.errors import NotFound
 from kefu.core.models import UnitAssignment
 from kefu.core.schemas import UserOut
@@ -56,7 +56,7 @@ class UserFilter(Schema):
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate(LimitOffsetPagination)
 def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     qs = org_selectors.list_users(
         actor,
         q=filters.q,
@@ -70,12 +70,12 @@ def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def get_user(request: HttpRequest, user_id: int) -> Any:
-    return org_selectors.get_user(_actor(request), user_id)
+    return org_selectors.get_user(actor_of(request), user_id)
 
 
 @router.post("/users", response={201: UserOut, **ERRORS})
 def create_user(request: HttpRequest, payload: UserIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     unit = org_selectors.get_unit(actor, payload.unit_id) if payload.unit_id else None
     user = user_services.create_user(
         actor=actor,
@@ -93,7 +93,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 @router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
 def patch_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     user = org_selectors.get_user(actor, user_id)
     user_services.update_user(actor=actor, user=user, **payload.dict(exclude_unset=True))
     return org_selectors.get_user(actor, user_id)
@@ -101,7 +101,7 @@ def patch_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
 
 @router.post("/users/{user_id}/assignments", response={201: UserOut, **ERRORS})
 def add_assignment(request: HttpRequest, user_id: int, payload: AssignmentIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     user = org_selectors.get_user(actor, user_id)
     unit = org_selectors.get_unit(actor, payload.unit_id)
     user_services.assign_role(actor=actor, user=user, unit=unit, role=payload.role)
@@ -110,7 +110,7 @@ def add_assignment(request: HttpRequest, user_id: int, payload: AssignmentIn) ->
 
 @router.delete("/users/{user_id}/assignments/{unit_id}/{role}", response={204: None, **ERRORS})
 def remove_assignment(request: HttpRequest, user_id: int, unit_id: int, role: str) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     user = org_selectors.get_user(actor, user_id)
     unit = org_selectors.get_unit(actor, unit_id)
     assignment = UnitAssignment.objects.filter(user=user, unit=unit, role=role).first()
@@ -122,7 +122,7 @@ def remove_assignment(request: HttpRequest, user_id: int, unit_id: int, role: st
 
 @router.put("/users/{user_id}/departments", response={200: UserOut, **ERRORS})
 def set_departments(request: HttpRequest, user_id: int, payload: DepartmentsIn) -> Any:
-    actor = _actor(request)
+    actor = actor_of(request)
     user = org_selectors.get_user(actor, user_id)
     departments = list(org_selectors.list_departments(actor).filter(pk__in=payload.department_ids))
     if len(departments) != len(set(payload.department_ids)):
