@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "kefu.core",
+    "kefu.customers",
+    "kefu.sla",
+    "kefu.tickets",
 ]
 
 MIDDLEWARE = [

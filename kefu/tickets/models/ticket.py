@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kefu.tickets.choices import Channel, Priority, SlaState, Status, TicketType
+
+_USER = settings.AUTH_USER_MODEL
+
+
+class Ticket(models.Model):
+    """A service request (工单). Every change goes through a service and leaves an event."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    reference = models.CharField(
+        _("order / waybill number"), max_length=64, blank=True, db_index=True
+    )
+    category = models.ForeignKey(
+        "tickets.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # customer and the contact data as given (snapshot)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True, db_index=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    # ownership
+    unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    queue = models.ForeignKey(
+        "tickets.Queue",
+        verbose_name=_("queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        _USER,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    first_contact_owner = models.ForeignKey(
+        _USER,
+        verbose_name=_("first-contact owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_contact_tickets",
+    )
+    created_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # times
+    received_at = models.DateTimeField(_("received at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    first_responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    next_follow_up_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
+    # SLA clocks (kept on the row so queue queries sort on indexed columns)
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sla_state = models.CharField(
+        _("SLA state"), max_length=10, choices=SlaState.choices, default=SlaState.NONE
+    )
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    next_sla_check_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # email threading, optimistic locking
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(
+                fields=["department", "status", "resolution_due"], name="tickets_dept_due_idx"
+            ),
+            models.Index(
+                fields=["assignee", "status", "resolution_due"], name="tickets_assignee_due_idx"
+            ),
+            models.Index(fields=["unit", "status", "resolution_due"], name="tickets_unit_due_idx"),
+            models.Index(
+                fields=["next_sla_check_at"],
+                name="tickets_sla_check_idx",
+                condition=Q(next_sla_check_at__isnull=False),
+            ),
+            models.Index(fields=["customer", "status"], name="tickets_customer_idx"),
+            models.Index(fields=["created_at"], name="tickets_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class TicketCounter(models.Model):
+    """Per-day sequence for human-readable numbers (KF202611220001); the row is locked while
+    a number is drawn, so concurrent creations never collide."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class IdempotencyKey(models.Model):
+    """A retried POST with the same key returns the first result and creates nothing."""
+
+    user = models.ForeignKey(_USER, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="tickets_idempotency_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,137 @@
+"""Opening tickets, from every channel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.models import Department, OrgUnit, User
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import has_perm
+from kefu.core.services.audit import record_audit
+from kefu.customers.models import Customer
+from kefu.sla import services as sla_services
+from kefu.tickets.choices import Channel, EventKind, Priority, TicketType
+from kefu.tickets.errors import InvalidReceivedAt
+from kefu.tickets.events import add_event
+from kefu.tickets.models import Category, Complaint, Ticket
+from kefu.tickets.numbering import next_number
+from kefu.tickets.services.routing import route_ticket
+
+BACKDATE_FREE = timedelta(hours=1)
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _check_received_at(
+    actor: User | None, unit: OrgUnit, received_at: datetime, now: datetime
+) -> None:
+    if timezone.is_naive(received_at):
+        raise InvalidReceivedAt(
+            _("Give received_at with a time zone offset."),
+            details={"received_at": _("Add an offset such as +08:00.")},
+        )
+    if received_at > now + CLOCK_SKEW:
+        raise InvalidReceivedAt(
+            _("received_at lies in the future."),
+            details={"received_at": _("Cannot be in the future.")},
+        )
+    if now - received_at > BACKDATE_FREE and (
+        actor is None or not has_perm(actor, Perm.BACKDATE_TICKETS, unit)
+    ):
+        raise InvalidReceivedAt(
+            _("Only supervisors and managers may record a contact more than an hour ago."),
+            details={"received_at": _("More than an hour ago.")},
+        )
+
+
+def _validate(*, type: str, channel: str, priority: str, title: str) -> None:
+    errors: dict[str, str] = {}
+    if type not in TicketType.values:
+        errors["type"] = _("Unknown ticket type.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    if priority not in Priority.values:
+        errors["priority"] = _("Unknown priority.")
+    if not title.strip():
+        errors["title"] = _("Enter a short title.")
+    elif len(title.strip()) > 200:
+        errors["title"] = _("At most 200 characters.")
+    if errors:
+        raise ValidationFailed(details=errors)
+
+
+def create_ticket(
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    type: str,
+    channel: str,
+    title: str,
+    description: str = "",
+    customer: Customer | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    reference: str = "",
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    department: Department | None = None,
+    received_at: datetime | None = None,
+    message_id: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket, route it, start its SLA clocks; one transaction, one 'created' event.
+
+    actor None: an unauthenticated intake path (public web form, inbound mail)."""
+    now = now or timezone.now()
+    if actor is not None and not has_perm(actor, Perm.WORK_TICKETS, unit):
+        raise PermissionDenied()
+    _validate(type=type, channel=channel, priority=priority, title=title)
+    if received_at is not None:
+        _check_received_at(actor, unit, received_at, now)
+    received = received_at or now
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=next_number(timezone.localdate(now)),
+            type=type,
+            channel=channel,
+            priority=priority,
+            title=title.strip(),
+            description=description.strip(),
+            customer=customer,
+            contact_name=contact_name.strip()[:100],
+            contact_phone=contact_phone.strip()[:40],
+            contact_email=contact_email.strip(),
+            reference=reference.strip()[:64],
+            category=category,
+            unit=unit,
+            department=department,
+            first_contact_owner=actor,
+            created_by=actor,
+            received_at=received,
+            message_id=message_id[:255],
+        )
+        add_event(
+            ticket=ticket,
+            kind=EventKind.CREATED,
+            actor=actor,
+            body=ticket.description,
+            data={"channel": channel, "type": type, "received_at": received.isoformat()},
+        )
+        if type == TicketType.COMPLAINT:
+            Complaint.objects.create(ticket=ticket, demand="")
+        route_ticket(ticket=ticket, actor=actor)
+        sla_services.start_clocks(ticket=ticket, now=now)
+        ticket.save()
+        record_audit(
+            actor=actor,
+            action="ticket.create",
+            obj=ticket,
+            unit=unit,
+            changes={"number": ticket.number, "type": type, "channel": channel},
+        )
+    return ticket
