@@ -1,0 +1,163 @@
+"""Attachments: size cap, type decided by content (not by name), content-addressed storage."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.models import User
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import has_perm, scope_for
+from kefu.tickets.errors import AttachmentRefused
+from kefu.tickets.models import Attachment, Ticket, TicketEvent
+
+_ZIP_KINDS = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_OLE_KINDS = {
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".ppt": "application/vnd.ms-powerpoint",
+}
+_REFUSED_MAGIC = (
+    b"MZ",  # Windows executables
+    b"\x7fELF",
+    b"\xca\xfe\xba\xbe",  # Mach-O fat / Java class
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"#!",  # scripts
+)
+_MARKUP = (b"<html", b"<!doctype", b"<svg", b"<script", b"<?xml", b"<body", b"<iframe", b"<head")
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def sniff(head: bytes, filename: str) -> str:
+    """The content type of an allowed file, judged from its first bytes; refuse the rest."""
+    ext = os.path.splitext(filename)[1].lower()
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _ZIP_KINDS.get(ext, "application/zip")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _OLE_KINDS.get(ext, "application/msword")
+    if head.startswith(_REFUSED_MAGIC):
+        raise AttachmentRefused(_("Programs and scripts cannot be attached."))
+    if _is_plain_text(head):
+        return "text/plain"
+    raise AttachmentRefused(
+        _("Only images, PDF, office documents, text and zip files can be attached.")
+    )
+
+
+def _is_plain_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if any(marker in lowered for marker in _MARKUP):
+        raise AttachmentRefused(_("Web pages and SVG images cannot be attached."))
+    sample = head[:4096]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            # the sample may end inside a multi-byte character
+            try:
+                sample[:-3].decode(encoding)
+                return True
+            except UnicodeDecodeError:
+                continue
+    return False
+
+
+def safe_filename(name: str) -> str:
+    """The last path part, without control or shell-special characters; never empty."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = _UNSAFE_CHARS.sub("_", base).strip(" ._")
+    if len(base) > 150:
+        stem, ext = os.path.splitext(base)
+        base = stem[: 150 - len(ext[:20])] + ext[:20]
+    return base or "attachment"
+
+
+def _spool(upload: Any, limit: int) -> tuple[Any, str, int, bytes]:
+    """Copy the upload to a temporary file, hashing it; refuse when over the cap."""
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller
+    chunks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            chunk = chunk.encode()
+        size += len(chunk)
+        if size > limit:
+            tmp.close()
+            raise AttachmentRefused(
+                _("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1048576, 1)},
+                details={"size": size, "limit": limit},
+            )
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        digest.update(chunk)
+        tmp.write(chunk)
+    tmp.seek(0)
+    return tmp, digest.hexdigest(), size, head
+
+
+def add_attachment(
+    *, actor: User | None, ticket: Ticket, event: TicketEvent | None, upload: Any
+) -> Attachment:
+    """Store `upload` (an UploadedFile, ContentFile or any file with a name) on `ticket`.
+    Call inside the service's transaction; actor None is the customer (mail, web form)."""
+    if actor is not None:
+        if not scope_for(actor).sees_path(ticket.unit.path):
+            raise NotFound()
+        if not has_perm(actor, Perm.WORK_TICKETS, ticket.unit):
+            raise PermissionDenied()
+    if event is not None and event.ticket_id != ticket.pk:
+        raise AttachmentRefused(_("The event belongs to another ticket."))
+    filename = safe_filename(str(getattr(upload, "name", "") or ""))
+    limit = int(settings.KEFU_MAX_UPLOAD_BYTES)
+    tmp, sha256, size, head = _spool(upload, limit)
+    try:
+        if size == 0:
+            raise AttachmentRefused(_("The file is empty."))
+        content_type = sniff(head, filename)
+        name = f"attachments/{sha256[:2]}/{sha256}"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, File(tmp, name=sha256))
+    finally:
+        tmp.close()
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+    )
+    attachment.file.name = name
+    attachment.save()
+    return attachment
