@@ -1,14 +1,49 @@
 """Routing: ordered rules set department, queue, priority and SLA policy; then assignment
-within the department (rota or least open work, skipping people off duty)."""
+within the department (rota or least open work, skipping people off duty).
+
+A rule matches when every non-empty condition matches: ticket type, channel, customer
+grade, unit (the rule's unit and every unit below it), category (the rule's categories and
+their descendants) and keywords (any one keyword found in title + description; full-width
+and half-width forms and letter case don't matter: 'ＰＳ５' matches 'ps5')."""
 
 from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
 from kefu.core.models import User
-from kefu.tickets.choices import EventKind
+from kefu.tickets.choices import AssignStrategy, EventKind
 from kefu.tickets.events import add_event
-from kefu.tickets.models import RoutingRule, Ticket
+from kefu.tickets.models import Category, RoutingRule, Ticket
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width letters, digits and punctuation to half-width; casefold."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def keywords_match(keywords: Iterable[object], text: str) -> bool:
+    words = [normalise(str(k)).strip() for k in keywords]
+    words = [w for w in words if w]
+    if not words:
+        return True
+    folded = normalise(text)
+    return any(w in folded for w in words)
+
+
+def _category_matches(rule_categories: list[Category], category: Category | None) -> bool:
+    if not rule_categories:
+        return True
+    if category is None:
+        return False
+    for wanted in rule_categories:
+        if wanted.pk == category.pk:
+            return True
+        if wanted.path and category.path.startswith(wanted.path):
+            return True
+    return False
 
 
 def rule_matches(rule: RoutingRule, ticket: Ticket) -> bool:
@@ -22,34 +57,40 @@ def rule_matches(rule: RoutingRule, ticket: Ticket) -> bool:
         ticket.customer is None or ticket.customer.grade not in rule.customer_grades
     ):
         return False
-    categories = {c.pk for c in rule.categories.all()}
-    if categories and ticket.category_id not in categories:
+    if not _category_matches(list(rule.categories.all()), ticket.category):
         return False
-    if rule.keywords:
-        text = f"{ticket.title}\n{ticket.description}".lower()
-        if not any(str(k).lower() in text for k in rule.keywords if str(k).strip()):
-            return False
-    return True
+    return keywords_match(rule.keywords or [], f"{ticket.title}\n{ticket.description}")
 
 
-def route_ticket(*, ticket: Ticket, actor: User | None) -> RoutingRule | None:
-    """Apply the first matching active rule to a new ticket (inside its transaction)."""
-    rules = (
+def active_rules() -> list[RoutingRule]:
+    return list(
         RoutingRule.objects.filter(is_active=True)
         .select_related("unit")
         .prefetch_related("categories")
+        .order_by("order", "pk")
     )
-    for rule in rules:
+
+
+def _apply(rule: RoutingRule, ticket: Ticket) -> None:
+    if rule.department_id and ticket.department_id is None:
+        ticket.department_id = rule.department_id
+    if rule.queue_id:
+        ticket.queue_id = rule.queue_id
+    if rule.priority:
+        ticket.priority = rule.priority
+    if rule.sla_policy_id:
+        ticket.sla_policy_id = rule.sla_policy_id
+
+
+def route_ticket(*, ticket: Ticket, actor: User | None) -> RoutingRule | None:
+    """Apply the first matching active rule to a new ticket, then assign within its
+    department by the rule's strategy (inside the caller's transaction; the caller saves)."""
+    from kefu.tickets.services.assignment import auto_assign
+
+    for rule in active_rules():
         if not rule_matches(rule, ticket):
             continue
-        if rule.department_id and ticket.department_id is None:
-            ticket.department_id = rule.department_id
-        if rule.queue_id:
-            ticket.queue_id = rule.queue_id
-        if rule.priority:
-            ticket.priority = rule.priority
-        if rule.sla_policy_id:
-            ticket.sla_policy_id = rule.sla_policy_id
+        _apply(rule, ticket)
         add_event(
             ticket=ticket,
             kind=EventKind.CLASSIFIED,
@@ -60,7 +101,10 @@ def route_ticket(*, ticket: Ticket, actor: User | None) -> RoutingRule | None:
                 "department": ticket.department_id,
                 "queue": ticket.queue_id,
                 "priority": ticket.priority,
+                "sla_policy": ticket.sla_policy_id,
             },
         )
+        if rule.assign_strategy != AssignStrategy.NONE and ticket.assignee_id is None:
+            auto_assign(ticket=ticket, strategy=rule.assign_strategy)
         return rule
     return None
