@@ -5,3 +5,8 @@ class TicketsConfig(AppConfig):
     name = "kefu.tickets"
     label = "tickets"
     verbose_name = "tickets"
+
+    def ready(self) -> None:
+        from kefu.tickets.navigation import register_entries
+
+        register_entries()

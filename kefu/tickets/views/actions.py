@@ -1,0 +1,222 @@
+"""What the buttons and forms of the ticket page post to. Each calls one service; errors come
+back as a message (or, for the reply box, the page again with the typed text kept)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import Context, Template, TemplateSyntaxError
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kefu.core.errors import DomainError
+from kefu.core.models import Department, User
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import restrict_to_scope
+from kefu.core.views.common import actor_of, perm_required
+from kefu.tickets.errors import StaleTicket
+from kefu.tickets.services import work
+from kefu.tickets.views import complaint_panel
+from kefu.tickets.views.detail import _macros, _people, load_ticket, page_context
+from kefu.tickets.views.forms import FollowUpForm, ReplyForm, StatusForm, TransferForm
+
+STALE = _(
+    "Someone else changed this ticket while you were typing. Your text is kept below: "
+    "read the new entries, then send again."
+)
+
+
+def _done(ticket_id: int) -> HttpResponse:
+    return redirect("tickets:detail", ticket_id)
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        context = page_context(request, ticket, reply_form=form)
+        return render(request, "tickets/ticket_detail.html", context, status=422)
+    data = form.cleaned_data
+    service = work.add_note if data["mode"] == "note" else work.add_reply
+    try:
+        service(
+            actor=actor,
+            ticket=ticket,
+            body=data["body"],
+            next_follow_up_at=data["next_follow_up_at"],
+            expected_version=data["version"],
+        )
+    except StaleTicket:
+        ticket = load_ticket(actor, ticket_id)
+        fresh = ReplyForm(initial={**data, "version": ticket.version})
+        context = page_context(request, ticket, reply_form=fresh, stale=True)
+        return render(request, "tickets/ticket_detail.html", context, status=409)
+    except DomainError as exc:
+        context = page_context(request, ticket, reply_form=form, error=exc.message)
+        return render(request, "tickets/ticket_detail.html", context, status=exc.status_code)
+    return _done(ticket_id)
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _run(request: HttpRequest, ticket_id: int, call: object, ok: str) -> HttpResponse:
+    try:
+        call()  # type: ignore[operator]
+    except StaleTicket:
+        messages.error(
+            request,
+            _("Someone else changed this ticket just now. Check the timeline, then try again."),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok)
+    return _done(ticket_id)
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    raw = request.POST.get("assignee", "")
+    people = {str(p.pk): p for p in _people(actor, ticket)}
+    if raw and raw not in people:
+        messages.error(request, _("Choose someone from the list."))
+        return _done(ticket_id)
+    assignee: User | None = people.get(raw)
+    return _run(
+        request,
+        ticket_id,
+        lambda: work.assign_ticket(
+            actor=actor, ticket=ticket, assignee=assignee, expected_version=_version(request)
+        ),
+        _("Assigned.") if assignee else _("Unassigned."),
+    )
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def transfer(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = TransferForm(request.POST)
+    form.fields["department"].queryset = restrict_to_scope(  # type: ignore[attr-defined]
+        Department.objects.filter(is_active=True), actor
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the department to transfer to."))
+        return _done(ticket_id)
+    return _run(
+        request,
+        ticket_id,
+        lambda: work.transfer_ticket(
+            actor=actor,
+            ticket=ticket,
+            department=form.cleaned_data["department"],
+            reason=form.cleaned_data["reason"],
+            expected_version=_version(request),
+        ),
+        _("Transferred."),
+    )
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def status(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return _done(ticket_id)
+    data = form.cleaned_data
+    return _run(
+        request,
+        ticket_id,
+        lambda: work.change_status(
+            actor=actor,
+            ticket=ticket,
+            status=data["status"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("Status changed."),
+    )
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def follow_up(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date and time of the follow-up."))
+        return _done(ticket_id)
+    return _run(
+        request,
+        ticket_id,
+        lambda: work.schedule_follow_up(
+            actor=actor, ticket=ticket, at=form.cleaned_data["at"], note=form.cleaned_data["note"]
+        ),
+        _("Follow-up scheduled."),
+    )
+
+
+@require_GET
+@perm_required(Perm.WORK_TICKETS)
+def macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """A macro's text rendered for this ticket ({{ ticket.number }}, {{ customer.name }} …);
+    only plain values go into the template context."""
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    chosen = {str(m.pk): m for m in _macros(ticket)}.get(request.GET.get("macro", ""))
+    if chosen is None:
+        return HttpResponse("")
+    body = type(chosen).objects.only("body").get(pk=chosen.pk).body
+    customer = ticket.customer
+    values = {
+        "ticket": {
+            "number": ticket.number,
+            "title": ticket.title,
+            "reference": ticket.reference,
+            "status": ticket.get_status_display(),
+            "type": ticket.get_type_display(),
+        },
+        "customer": {"name": customer.name if customer else ticket.contact_name},
+        "agent": {"name": actor.label},
+    }
+    try:
+        text = str(Template(body).render(Context(values)))
+    except TemplateSyntaxError:
+        text = body
+    return HttpResponse(text)
+
+
+@require_POST
+@perm_required(Perm.VIEW_TICKETS)
+def complaint_action(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    module = complaint_panel.complaints_module()
+    if module is None or ticket.complaint_row is None:  # type: ignore[attr-defined]
+        messages.error(request, _("This ticket is not a complaint."))
+        return _done(ticket_id)
+    action = request.POST.get("action", "")
+    fields = complaint_panel.fields_from_post(request.POST)
+    return _run(
+        request,
+        ticket_id,
+        lambda: module.transition(actor=actor, ticket=ticket, action=action, fields=fields),
+        str(complaint_panel.ACTION_LABELS.get(action, action)) + " ✓",
+    )

@@ -1,0 +1,110 @@
+"""The ticket page: header with SLA countdown and actions, timeline (newest last) with the
+reply box, side column with properties, assignment, transfer, follow-up and the complaint
+panel. Every POST goes through a service; a stale version keeps the typed text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import Department, User
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import has_perm, restrict_to_scope
+from kefu.core.views.common import actor_of, perm_required
+from kefu.customers.selectors import mask_phone
+from kefu.tickets import selectors
+from kefu.tickets.choices import OPEN_STATUSES, ComplaintStage, EventKind, Status, TicketType
+from kefu.tickets.models import Complaint, Macro, Ticket
+from kefu.tickets.services.work import ALLOWED_STATUS
+from kefu.tickets.views import complaint_panel
+from kefu.tickets.views.display import CalendarMemo, sla_view
+from kefu.tickets.views.forms import FollowUpForm, ReplyForm, TransferForm
+
+MESSAGE_KINDS = {EventKind.REPLY, EventKind.CUSTOMER_MESSAGE, EventKind.NOTE, EventKind.CALL}
+STATUS_ACTIONS = {
+    Status.OPEN: _("Start work"),
+    Status.PENDING: _("Wait on customer"),
+    Status.RESOLVED: _("Resolve"),
+    Status.CLOSED: _("Close"),
+}
+
+
+def load_ticket(actor: User, ticket_id: int) -> Ticket:
+    ticket = selectors.get_ticket(actor, ticket_id)
+    ticket.complaint_row = (  # type: ignore[attr-defined]
+        Complaint.objects.filter(ticket_id=ticket.pk).select_related("stage_owner").first()
+        if ticket.type == TicketType.COMPLAINT
+        else None
+    )
+    return ticket
+
+
+def _people(actor: User, ticket: Ticket) -> list[User]:
+    """Who the ticket can go to: active people with a role in the ticket's unit or above."""
+    ids = [int(p) for p in ticket.unit.path.strip("/").split("/") if p.isdigit()]
+    qs = User.objects.filter(is_active=True, assignments__unit_id__in=ids).distinct()
+    return list(qs.only("id", "username", "display_name").order_by("id")[:200])
+
+
+def _macros(ticket: Ticket) -> list[Macro]:
+    ids = [int(p) for p in ticket.unit.path.strip("/").split("/") if p.isdigit()]
+    qs = Macro.objects.filter(Q(unit__isnull=True) | Q(unit_id__in=ids), is_active=True)
+    return list(qs.only("id", "name"))
+
+
+def page_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    stale: bool = False,
+    error: str = "",
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    unit = ticket.unit
+    can_work = has_perm(actor, Perm.WORK_TICKETS, unit)
+    can_assign = has_perm(actor, Perm.ASSIGN_TICKETS, unit)
+    events = list(selectors.ticket_events(ticket))
+    for e in events:
+        e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
+    departments = restrict_to_scope(Department.objects.filter(is_active=True), actor)
+    people = _people(actor, ticket) if can_work else []
+    next_statuses = [
+        (s, label)
+        for s, label in STATUS_ACTIONS.items()
+        if s in ALLOWED_STATUS.get(ticket.status, ())
+    ]
+    return {
+        "ticket": ticket,
+        "sla": sla_view(ticket, timezone.now(), CalendarMemo()),
+        "events": events,
+        "attachments": list(ticket.attachments.all()),
+        "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
+        "can_work": can_work,
+        "can_assign": can_assign,
+        "is_open": ticket.status in OPEN_STATUSES,
+        "reply_form": reply_form or ReplyForm(initial={"version": ticket.version, "mode": "reply"}),
+        "people": people,
+        "department_options": list(departments.only("id", "name").order_by("name"))
+        if can_work
+        else [],
+        "next_statuses": next_statuses,
+        "macros": _macros(ticket) if can_work else [],
+        "follow_up_form": FollowUpForm(),
+        "transfer_form": TransferForm(),
+        "complaint": complaint_panel.panel(ticket, actor),
+        "complaint_stages": list(ComplaintStage.choices),
+        "stale": stale,
+        "error": error,
+    }
+
+
+@perm_required(Perm.VIEW_TICKETS)
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = load_ticket(actor_of(request), ticket_id)
+    return render(request, "tickets/ticket_detail.html", page_context(request, ticket))

@@ -1,0 +1,93 @@
+"""What the workbench shows about a ticket's SLA: state colour, countdown, due moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import DomainError
+from kefu.core.models import BusinessCalendar
+from kefu.core.services.calendar import business_time_between, calendar_for_unit
+from kefu.tickets.choices import OPEN_STATUSES, SlaState
+
+CSS = {
+    SlaState.ON_TRACK: "sla-ok",
+    SlaState.WARNING: "sla-warning",
+    SlaState.BREACHED: "sla-breached",
+    SlaState.PAUSED: "sla-paused",
+}
+
+
+@dataclass(frozen=True)
+class SlaView:
+    css: str
+    label: str
+    due: datetime | None
+    countdown: str  # "3 h 20 min left" / "2 h 05 min overdue" in business time
+
+
+def active_due(ticket: Any) -> datetime | None:
+    """The next deadline that matters: first response until answered, then the earliest of
+    next response and resolution."""
+    dues = [ticket.resolution_due, ticket.next_response_due]
+    if ticket.first_responded_at is None:
+        dues.append(ticket.first_response_due)
+    present = [d for d in dues if d is not None]
+    return min(present) if present else None
+
+
+def _duration(seconds: int) -> str:
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
+    return _("%(m)d min") % {"m": mins}
+
+
+class CalendarMemo:
+    """One calendar lookup per unit per request, whatever the number of rows."""
+
+    def __init__(self) -> None:
+        self._by_unit: dict[int, BusinessCalendar] = {}
+
+    def get(self, ticket: Any) -> BusinessCalendar:
+        if ticket.unit_id not in self._by_unit:
+            self._by_unit[ticket.unit_id] = calendar_for_unit(ticket.unit)
+        return self._by_unit[ticket.unit_id]
+
+
+def sla_view(ticket: Any, now: datetime, memo: CalendarMemo) -> SlaView | None:
+    state = ticket.sla_state
+    if state == SlaState.NONE or state not in CSS or ticket.status not in OPEN_STATUSES:
+        return None
+    due = active_due(ticket)
+    label = str(SlaState(state).label)
+    if due is None or state == SlaState.PAUSED:
+        return SlaView(CSS[state], label, due, "")
+    policy = getattr(ticket, "sla_policy", None)
+    if policy is not None and not policy.business_time:
+        seconds = int((due - now).total_seconds())
+    else:
+        try:
+            span = business_time_between(min(now, due), max(now, due), memo.get(ticket))
+            seconds = span.seconds if due >= now else -span.seconds
+        except DomainError:
+            seconds = int((due - now).total_seconds())
+    if seconds >= 0:
+        countdown = _("%(t)s left") % {"t": _duration(seconds)}
+    else:
+        countdown = _("%(t)s overdue") % {"t": _duration(seconds)}
+    css = CSS[SlaState.BREACHED] if seconds < 0 else CSS[state]
+    return SlaView(css, label, due, countdown)
+
+
+def annotate_sla(tickets: list[Any], now: datetime) -> None:
+    memo = CalendarMemo()
+    for ticket in tickets:
+        ticket.sla = sla_view(ticket, now, memo)
