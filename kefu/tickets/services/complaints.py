@@ -29,14 +29,14 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import ValidationFailed
 from kefu.core.models import User
-from kefu.core.selectors.scope import require_perm, require_visible, scope_for
+from kefu.core.selectors.scope import scope_for
 from kefu.core.services.audit import record_audit
 from kefu.core.services.calendar import add_business_time, calendar_for_unit
-from kefu.sla import services as sla_services
 from kefu.tickets.choices import ComplaintStage, EventKind, RemedyStatus, Status, TicketType
 from kefu.tickets.errors import TransitionRefused
 from kefu.tickets.events import add_event
 from kefu.tickets.models import Complaint, Remedy, Ticket
+from kefu.tickets.services.common import begin, save, sync_back
 from kefu.tickets.services.complaint_rules import (
     ACTIONS,
     CAUSE_ACCOUNTABLE,
@@ -119,19 +119,20 @@ def transition(
     action: str,
     fields: dict[str, Any],
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    """Take one step of the closed loop. Returns the complaint (its `ticket` is the updated
-    row); the caller's `ticket` object gets the new version."""
+    """Take one step of the closed loop. Returns the complaint; the caller's `ticket` object
+    is brought up to date (version, status)."""
     now = now or timezone.now()
     rule = ACTIONS.get(action)
     if rule is None:
         raise ValidationFailed(
             _("Unknown action."), details={"action": _("Unknown complaint action.")}
         )
-    require_visible(actor, ticket.unit)
-    require_perm(actor, rule.perm, ticket.unit)
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update().select_related("unit").get(pk=ticket.pk)
+        locked = begin(
+            actor=actor, ticket=ticket, perm=rule.perm, expected_version=expected_version
+        )
         complaint = (
             Complaint.objects.filter(ticket_id=locked.pk).first()
             if locked.type == TicketType.COMPLAINT
@@ -145,9 +146,7 @@ def transition(
         step = _Step(actor=actor, ticket=locked, complaint=complaint, fields=cleaned, now=now)
         _HANDLERS[action](step)
         _finish(step, action)
-    ticket.version = locked.version
-    ticket.status = locked.status
-    ticket.resolved_at = locked.resolved_at
+    sync_back(ticket, locked)
     ticket._state.fields_cache["complaint"] = complaint  # the caller sees the new stage
     return complaint
 
@@ -165,41 +164,22 @@ def _finish(step: _Step, action: str) -> None:
         if step.to == S.ARCHIVED:
             c.stage_owner, c.stage_due, c.archived_at = None, None, step.now
     c.save()
-    t.version += 1
     data = {"action": action, "from": before, "to": c.stage, **step.data}
-    if step.to == S.ARCHIVED:
-        _resolve(step)
-    t.save(update_fields=_TICKET_FIELDS)
     add_event(ticket=t, kind=EventKind.COMPLAINT, actor=step.actor, body=step.body, data=data)
     record_audit(actor=step.actor, action=f"complaint.{action}", obj=t, unit=t.unit, changes=data)
-
-
-_TICKET_FIELDS = [
-    "version",
-    "status",
-    "resolved_at",
-    "sla_state",
-    "sla_paused_at",
-    "next_sla_check_at",
-    "updated_at",
-]
-
-
-def _resolve(step: _Step) -> None:
-    """Archiving resolves the ticket (its own status event), unless it already is."""
-    t = step.ticket
-    if t.status in (Status.RESOLVED, Status.CLOSED):
+    save(t)
+    if step.to != S.ARCHIVED:
         return
-    old = t.status
-    t.status, t.resolved_at = Status.RESOLVED, step.now
-    sla_services.stop(ticket=t, now=step.now)
-    add_event(
-        ticket=t,
-        kind=EventKind.STATUS,
-        actor=step.actor,
-        body=_("Complaint archived; ticket resolved."),
-        data={"from": old, "to": Status.RESOLVED, "reason": "complaint_archived"},
-    )
+    from kefu.tickets.services.work import ALLOWED_STATUS, change_status  # avoids a cycle
+
+    if Status.RESOLVED in ALLOWED_STATUS[t.status]:  # archiving resolves the ticket
+        change_status(
+            actor=step.actor,
+            ticket=t,
+            status=Status.RESOLVED,
+            reason=_("Complaint archived."),
+            now=step.now,
+        )
 
 
 # --- the steps ------------------------------------------------------------------------------

@@ -31,9 +31,11 @@ class People:
     hq_manager: User
     south_handler: User
 
-    def complaint(self, *, unit: Any = None, title: str = "收到的商品外箱破损") -> Ticket:
+    def complaint(
+        self, *, unit: Any = None, title: str = "收到的商品外箱破损", actor: User | None = None
+    ) -> Ticket:
         return create_ticket(
-            actor=self.agent,
+            actor=actor or self.agent,
             unit=unit or self.org.shanghai,
             type="complaint",
             channel="phone",

@@ -88,7 +88,7 @@ def test_full_happy_path_to_the_case_library(people: People) -> None:
     assert (c.stage_owner, c.stage_due) == (None, None)
     assert allowed_actions(ticket=t, actor=p.hq_manager) == []
     t.refresh_from_db()
-    assert (t.status, t.resolved_at, t.version) == (Status.RESOLVED, MONDAY_10, 12)
+    assert (t.status, t.resolved_at, t.version) == (Status.RESOLVED, MONDAY_10, 13)
     assert _complaint_events(t) == [
         ("register", "register", "judge"),
         ("judge", "judge", "investigate"),
@@ -106,7 +106,7 @@ def test_full_happy_path_to_the_case_library(people: People) -> None:
     assert investigate.data["accountable"] == "factory_manager"
     assert investigate.actor == p.handler
     status = TicketEvent.objects.get(ticket=t, kind=EventKind.STATUS)
-    assert status.data == {"from": "new", "to": "resolved", "reason": "complaint_archived"}
+    assert (status.data, status.body) == ({"from": "new", "to": "resolved"}, "Complaint archived.")
     audit = AuditEvent.objects.filter(action__startswith="complaint.").count()
     assert audit == 11
 
