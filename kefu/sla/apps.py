@@ -5,3 +5,9 @@ class SlaConfig(AppConfig):
     name = "kefu.sla"
     label = "sla"
     verbose_name = "SLA"
+
+    def ready(self) -> None:
+        from kefu.core.navigation import register_notification_provider
+        from kefu.sla.bell import unread_alerts
+
+        register_notification_provider(unread_alerts)

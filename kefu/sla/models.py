@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models.base import TimestampedModel
@@ -41,3 +43,36 @@ class SlaPolicy(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Alert(models.Model):
+    """An in-app notification (the bell): SLA warning/breach/escalation or a prohibition
+    alert, for one user about one ticket. `key` makes each alert happen once per user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sla_alerts"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    text = models.CharField(_("text"), max_length=300)
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("time"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="sla_alert_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], name="sla_alert_unread_idx", condition=Q(read_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

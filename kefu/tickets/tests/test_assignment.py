@@ -44,7 +44,7 @@ def test_rota_is_fair_and_skips_off_duty(org, make_user, admin_user):
     picks = [_new(a, org.shanghai).assignee for _ in range(4)]
     assert picks == [a, c, a, c]
     assert RotaPointer.objects.get(department=org.cs_east).last_user == c
-    ticket = Ticket.objects.order_by("-pk").first()
+    ticket = Ticket.objects.order_by("-pk")[0]
     event = ticket.events.get(kind=EventKind.ASSIGNED)
     assert event.data == {"assignee": c.pk, "strategy": "rota"}
 

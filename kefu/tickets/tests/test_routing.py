@@ -82,7 +82,7 @@ def test_every_condition(org, make_user):
     rule.categories.add(quality)
     vip = create_customer(actor=records, unit=org.east, name="张三", grade="A")
     plain = create_customer(actor=records, unit=org.east, name="李四", grade="C")
-    good = {
+    good: dict[str, object] = {
         "type": "complaint",
         "channel": "email",
         "title": "ps5 外壳",
@@ -93,7 +93,7 @@ def test_every_condition(org, make_user):
     assert (hit.department, hit.queue, hit.priority) == (org.quality_hq, queue, "urgent")
     assert hit.sla_policy == policy
     assert hit.first_response_due == datetime(2026, 11, 23, 11, 0, tzinfo=SH)
-    misses = [
+    misses: list[dict[str, object]] = [
         {"type": "enquiry"},
         {"channel": "phone"},
         {"title": "xbox 外壳"},

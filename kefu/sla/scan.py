@@ -1,0 +1,173 @@
+"""The SLA breach scan: warnings, breaches and escalations for tickets whose next milestone
+has come. Only rows with `next_sla_check_at <= now` are read (partial index), in batches
+locked with SKIP LOCKED on PostgreSQL so two workers never process the same ticket."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.models import BusinessCalendar
+from kefu.sla.notify import PendingAlert, Recipients, save_alerts
+from kefu.sla.services import (
+    BREACH,
+    FIRST_RESPONSE,
+    NEXT_RESPONSE,
+    WARNING,
+    Milestone,
+    clock_for,
+    milestones,
+)
+from kefu.tickets.choices import EventKind, SlaState
+from kefu.tickets.models import Ticket, TicketEvent
+
+BATCH_SIZE = 500
+_SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.ESCALATION)
+_FIELDS = ["sla_state", "sla_warned_at", "sla_breached_at", "escalation_level", "next_sla_check_at"]
+
+
+@dataclass
+class ScanResult:
+    checked: int = 0
+    warnings: int = 0
+    breaches: int = 0
+    escalations: int = 0
+    alerts: int = 0
+    ticket_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"checked {self.checked} tickets: {self.warnings} warnings, {self.breaches} "
+            f"breaches, {self.escalations} escalations, {self.alerts} alerts"
+        )
+
+
+def _target_label(target: str) -> str:
+    if target == FIRST_RESPONSE:
+        return _("first response")
+    if target == NEXT_RESPONSE:
+        return _("next response")
+    return _("resolution")
+
+
+@dataclass
+class _Batch:
+    now: datetime
+    result: ScanResult
+    recipients: Recipients
+    calendars: dict[int, BusinessCalendar]
+    events: list[TicketEvent] = field(default_factory=list)
+    alerts: list[PendingAlert] = field(default_factory=list)
+
+    def event(self, ticket: Ticket, kind: str, body: str, data: dict[str, object]) -> None:
+        self.events.append(
+            TicketEvent(ticket=ticket, kind=kind, actor_label="system", body=body, data=data)
+        )
+
+    def notify(self, ticket: Ticket, level: int, kind: str, text: str, key: str) -> None:
+        for user_id in self.recipients.for_level(ticket, level):
+            self.alerts.append(PendingAlert(user_id, ticket.pk, kind, text, f"{ticket.pk}:{key}"))
+
+
+def _apply(batch: _Batch, ticket: Ticket, m: Milestone) -> None:
+    now, label = batch.now, _target_label(m.target)
+    data: dict[str, object] = {"key": m.key, "target": m.target, "due": m.due.isoformat()}
+    text_args = {"number": ticket.number, "target": label}
+    if m.kind == WARNING:
+        body = _("%(target)s due soon.") % {"target": label.capitalize()}
+        batch.event(ticket, EventKind.SLA_WARNING, body, data)
+        ticket.sla_warned_at = ticket.sla_warned_at or now
+        if ticket.sla_state == SlaState.ON_TRACK:
+            ticket.sla_state = SlaState.WARNING
+        batch.result.warnings += 1
+        text = _("%(number)s: %(target)s due soon.") % text_args
+        batch.notify(ticket, 0, "sla_warning", text, m.key)
+        return
+    level = 1 if m.kind == BREACH else 2
+    if m.kind == BREACH:
+        body = _("%(target)s target missed.") % {"target": label.capitalize()}
+        batch.event(ticket, EventKind.SLA_BREACH, body, data)
+        ticket.sla_breached_at = ticket.sla_breached_at or m.due
+        ticket.sla_state = SlaState.BREACHED
+        batch.result.breaches += 1
+    who = _("supervisor") if level == 1 else _("manager")
+    body = _("Escalated to the %(who)s (level %(level)d).") % {"who": who, "level": level}
+    batch.event(ticket, EventKind.ESCALATION, body, {**data, "key": f"{m.key}:esc", "level": level})
+    ticket.escalation_level = max(ticket.escalation_level, level)
+    batch.result.escalations += 1
+    text = _("%(number)s: %(target)s target missed, escalated (level %(level)d).") % {
+        **text_args,
+        "level": level,
+    }
+    batch.notify(ticket, level, "sla_escalation", text, m.key)
+
+
+def _process(batch: _Batch, ticket: Ticket, done: set[str]) -> None:
+    clock = clock_for(ticket, batch.calendars)
+    if clock is None:
+        ticket.next_sla_check_at = None
+        return
+    found = milestones(ticket, clock)
+    passed = [m for m in found if m.at <= batch.now and m.key not in done]
+    breached = {m.target for m in found if m.kind == BREACH and m.at <= batch.now}
+    for m in passed:
+        if m.kind == WARNING and m.target in breached:
+            continue  # late scan: report the breach, not a warning that came too late
+        _apply(batch, ticket, m)
+    ahead = [m.at for m in found if m.at > batch.now]
+    ticket.next_sla_check_at = min(ahead) if ahead else None
+
+
+def _due_batch(now: datetime, size: int) -> list[Ticket]:
+    qs = (
+        Ticket.objects.filter(next_sla_check_at__lte=now)
+        .select_related("sla_policy", "unit__calendar")
+        .order_by("next_sla_check_at", "pk")
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs[:size])
+
+
+def _done_keys(tickets: list[Ticket]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {t.pk: set() for t in tickets}
+    rows = TicketEvent.objects.filter(ticket_id__in=list(done), kind__in=_SLA_KINDS).values_list(
+        "ticket_id", "data"
+    )
+    for ticket_id, data in rows:
+        key = str((data or {}).get("key", ""))
+        done[ticket_id].add(key.removesuffix(":esc"))
+    return done
+
+
+def scan_sla(*, now: datetime, batch_size: int | None = None) -> ScanResult:
+    """Apply every warning, breach and escalation due at `now`; idempotent for one `now`."""
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    result = ScanResult()
+    recipients = Recipients()
+    calendars: dict[int, BusinessCalendar] = {}
+    seen: set[int] = set()
+    size = batch_size or BATCH_SIZE
+    while True:
+        with transaction.atomic():
+            tickets = _due_batch(now, size)
+            if not tickets or seen.intersection(t.pk for t in tickets):
+                break  # nothing due (a ticket seen twice would mean no progress)
+            batch = _Batch(now, result, recipients, calendars)
+            done = _done_keys(tickets)
+            for ticket in tickets:
+                seen.add(ticket.pk)
+                _process(batch, ticket, done[ticket.pk])
+            TicketEvent.objects.bulk_create(batch.events)
+            Ticket.objects.bulk_update(tickets, _FIELDS)
+            result.alerts += save_alerts(batch.alerts, now=now)
+            result.checked += len(tickets)
+            result.ticket_ids.extend(t.pk for t in tickets)
+        if len(tickets) < size:
+            break
+    return result

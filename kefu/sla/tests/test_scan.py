@@ -1,0 +1,201 @@
+"""The breach scan replayed at chosen times: warning → breach (level 1) → level 2."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from kefu.core.choices import Role
+from kefu.core.navigation import notification_count
+from kefu.sla.bell import list_alerts, mark_alerts_read
+from kefu.sla.models import Alert, SlaPolicy
+from kefu.sla.scan import scan_sla
+from kefu.tickets.choices import EventKind, SlaState
+from kefu.tickets.models import Ticket
+from kefu.tickets.services.intake import create_ticket
+
+SH = ZoneInfo("Asia/Shanghai")
+SLA_KINDS = [EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.ESCALATION]
+
+
+def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=SH)
+
+
+@pytest.fixture
+def people(org, make_user):
+    agent = make_user(Role.AGENT, org.east, username="agent")
+    supervisor = make_user(Role.SUPERVISOR, org.east, username="sup")
+    make_user(Role.SUPERVISOR, org.hq, username="hq-sup")  # farther up: not told
+    manager = make_user(Role.MANAGER, org.hq, username="mgr")
+    return agent, supervisor, manager
+
+
+def _ticket(agent, now, **kw):
+    kw.setdefault("type", "complaint")
+    t = create_ticket(
+        actor=agent,
+        unit=agent.assignments.get().unit.children.get(code="S-SH1"),
+        channel="phone",
+        title="破损",
+        now=now,
+        **kw,
+    )
+    Ticket.objects.filter(pk=t.pk).update(assignee=agent)
+    return t
+
+
+def _kinds(ticket):
+    return list(ticket.events.filter(kind__in=SLA_KINDS).values_list("kind", "data__level"))
+
+
+def test_warning_breach_escalation_replayed(people):
+    agent, supervisor, manager = people
+    SlaPolicy.objects.create(name="首响", order=1, first_response_minutes=24 * 60)
+    ticket = _ticket(agent, at(2026, 9, 30, 17, 0))
+    assert ticket.next_sla_check_at == at(2026, 10, 10, 11, 12)
+
+    assert scan_sla(now=at(2026, 10, 10, 11, 11)).checked == 0
+    result = scan_sla(now=at(2026, 10, 10, 11, 12))
+    assert (result.checked, result.warnings, result.breaches, result.alerts) == (1, 1, 0, 1)
+    ticket.refresh_from_db()
+    assert ticket.sla_state == SlaState.WARNING
+    assert ticket.sla_warned_at == at(2026, 10, 10, 11, 12)
+    assert ticket.next_sla_check_at == at(2026, 10, 10, 17, 0)
+    assert _kinds(ticket) == [(EventKind.SLA_WARNING, None)]
+    assert list(Alert.objects.values_list("user__username", "kind")) == [("agent", "sla_warning")]
+
+    again = scan_sla(now=at(2026, 10, 10, 11, 12))  # idempotent
+    assert (again.checked, again.warnings) == (0, 0)
+
+    result = scan_sla(now=at(2026, 10, 10, 17, 0))
+    assert (result.breaches, result.escalations) == (1, 1)
+    ticket.refresh_from_db()
+    assert (ticket.sla_state, ticket.escalation_level) == (SlaState.BREACHED, 1)
+    assert ticket.sla_breached_at == at(2026, 10, 10, 17, 0)
+    # half the target (12 working hours) later: Oct 10 1 h, Mon Oct 12 8 h, Oct 13 3 h
+    assert ticket.next_sla_check_at == at(2026, 10, 13, 12, 0)
+    assert set(Alert.objects.filter(kind="sla_escalation").values_list("user__username")) == {
+        ("sup",)
+    }
+
+    out = StringIO()
+    call_command("sla_scan", "--now", "2026-10-13T12:00:00+08:00", "--no-alerts", stdout=out)
+    assert "1 escalations" in out.getvalue()
+    ticket.refresh_from_db()
+    assert (ticket.escalation_level, ticket.next_sla_check_at) == (2, None)
+    assert _kinds(ticket) == [
+        (EventKind.SLA_WARNING, None),
+        (EventKind.SLA_BREACH, None),
+        (EventKind.ESCALATION, 1),
+        (EventKind.ESCALATION, 2),
+    ]
+    assert list(
+        Alert.objects.filter(kind="sla_escalation").order_by("pk").values_list("user__username")
+    ) == [("sup",), ("mgr",)]
+    assert scan_sla(now=at(2026, 10, 20, 12, 0)).checked == 0
+
+
+def test_late_scan_reports_breach_not_warning(people, settings):
+    settings.KEFU_SLA_SECOND_ESCALATION_MINUTES = 60
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="首响", order=1, first_response_minutes=120)
+    ticket = _ticket(agent, at(2026, 11, 23, 9, 0))
+    result = scan_sla(now=at(2026, 11, 23, 11, 30))
+    assert (result.warnings, result.breaches, result.escalations) == (0, 1, 1)
+    ticket.refresh_from_db()
+    assert ticket.next_sla_check_at == at(2026, 11, 23, 12, 0)  # 1 working hour after 11:00
+    result = scan_sla(now=at(2026, 11, 24, 9, 0))
+    assert (result.breaches, result.escalations) == (0, 1)
+
+
+def test_first_response_in_time_means_no_breach(people):
+    from kefu.sla import services as sla
+
+    agent, _, _ = people
+    SlaPolicy.objects.create(
+        name="p", order=1, first_response_minutes=120, resolution_minutes=8 * 60
+    )
+    ticket = _ticket(agent, at(2026, 11, 23, 9, 0))
+    assert scan_sla(now=at(2026, 11, 23, 10, 36)).warnings == 1
+    ticket.refresh_from_db()
+    sla.on_first_response(ticket=ticket, now=at(2026, 11, 23, 10, 50))
+    ticket.save()
+    assert ticket.sla_state == SlaState.ON_TRACK
+    # next: resolution warning, 96 min before Nov 23 18:00
+    assert ticket.next_sla_check_at == at(2026, 11, 23, 16, 24)
+    assert scan_sla(now=at(2026, 11, 23, 11, 0)).checked == 0
+
+
+def test_paused_and_resolved_tickets_are_not_scanned(people):
+    from kefu.sla import services as sla
+
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+    paused = _ticket(agent, at(2026, 11, 23, 9, 0))
+    sla.pause(ticket=paused, now=at(2026, 11, 23, 9, 10))
+    paused.save()
+    assert scan_sla(now=at(2026, 11, 30, 9, 0)).checked == 0
+
+
+def test_scan_queries_do_not_grow_with_tickets_not_due(people):
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+
+    def queries(extra_not_due: int) -> int:
+        for _ in range(extra_not_due):
+            _ticket(agent, at(2026, 11, 23, 17, 0))  # due tomorrow
+        due = _ticket(agent, at(2026, 11, 23, 9, 0))
+        with CaptureQueriesContext(connection) as ctx:
+            result = scan_sla(now=at(2026, 11, 23, 10, 0))
+        assert (result.checked, result.breaches) == (1, 1)
+        Ticket.objects.filter(pk=due.pk).update(next_sla_check_at=None)
+        return len(ctx.captured_queries)
+
+    Alert.objects.all().delete()
+    few = queries(2)
+    many = queries(30)
+    assert few == many
+
+
+def test_batches_process_everything_due(people):
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+    for _ in range(7):
+        _ticket(agent, at(2026, 11, 23, 9, 0))
+    result = scan_sla(now=at(2026, 11, 23, 10, 0), batch_size=3)
+    assert (result.checked, result.breaches) == (7, 7)
+    assert scan_sla(now=at(2026, 11, 23, 10, 0), batch_size=3).checked == 0
+
+
+def test_bell_counts_unread_alerts(people):
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+    _ticket(agent, at(2026, 11, 23, 9, 0))
+    _ticket(agent, at(2026, 11, 23, 9, 0))
+    scan_sla(now=at(2026, 11, 23, 9, 48))
+    request = RequestFactory().get("/")
+    request.user = agent
+    assert notification_count(request) == 2
+    first = list_alerts(agent)[0]
+    assert mark_alerts_read(actor=agent, ids=[first.pk]) == 1
+    assert notification_count(request) == 1
+    assert mark_alerts_read(actor=agent) == 1
+    assert notification_count(request) == 0
+
+
+def test_command_parses_now(people):
+    out = StringIO()
+    call_command("sla_scan", "--now", "2026-11-23T10:00:00", stdout=out)
+    assert "2026-11-23T10:00:00+08:00" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("sla_scan", "--now", "yesterday")
