@@ -9,6 +9,8 @@ from kefu.core.api import org as org_api
 from kefu.core.api import users as users_api
 from kefu.core.api_auth import api_auth
 from kefu.core.api_errors import install_error_handlers
+from kefu.customers.api import router as customers_router
+from kefu.tickets.api import tickets as tickets_api
 
 api = NinjaAPI(
     title="kefu API",
@@ -24,3 +26,5 @@ install_error_handlers(api)
 api.add_router("/", org_api.router)
 api.add_router("/", users_api.router)
 api.add_router("/calendar", calendar_api.router)
+api.add_router("/tickets", tickets_api.router)
+api.add_router("/customers", customers_router)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,11 +17,12 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm
 from kefu.core.services.audit import record_audit
 from kefu.customers.models import Customer
+from kefu.customers.services import normalize_phone
 from kefu.sla import services as sla_services
 from kefu.tickets.choices import Channel, EventKind, Priority, TicketType
-from kefu.tickets.errors import InvalidReceivedAt
+from kefu.tickets.errors import IdempotencyMismatch, InvalidReceivedAt
 from kefu.tickets.events import add_event
-from kefu.tickets.models import Category, Complaint, Ticket
+from kefu.tickets.models import Category, Complaint, IdempotencyKey, Ticket
 from kefu.tickets.numbering import next_number
 from kefu.tickets.services.routing import route_ticket
 
@@ -104,7 +108,7 @@ def create_ticket(
             description=description.strip(),
             customer=customer,
             contact_name=contact_name.strip()[:100],
-            contact_phone=contact_phone.strip()[:40],
+            contact_phone=normalize_phone(contact_phone) or contact_phone.strip()[:40],
             contact_email=contact_email.strip(),
             reference=reference.strip()[:64],
             category=category,
@@ -135,3 +139,40 @@ def create_ticket(
             changes={"number": ticket.number, "type": type, "channel": channel},
         )
     return ticket
+
+
+def request_fingerprint(payload: dict[str, Any]) -> str:
+    """A stable hash of a create request's body (for Idempotency-Key checks)."""
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def create_ticket_idempotent(
+    *, actor: User, key: str, fingerprint: str, **kwargs: Any
+) -> tuple[Ticket, bool]:
+    """create_ticket once per (actor, key): a retry returns the first ticket and creates
+    nothing; the same key with another body is refused. Returns (ticket, created).
+
+    The key row is inserted first in the creating transaction. A concurrent retry's insert
+    waits on the unique index until the first commits, then sees its row."""
+    key = key.strip()
+    if not key or len(key) > 200:
+        raise ValidationFailed(details={"Idempotency-Key": _("Use 1 to 200 characters.")})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user=actor, key=key, request_hash=fingerprint
+                )
+        except IntegrityError:
+            record = None
+        if record is None:
+            first = IdempotencyKey.objects.select_related("ticket").get(user=actor, key=key)
+            if first.request_hash != fingerprint:
+                raise IdempotencyMismatch()
+            assert first.ticket is not None
+            return first.ticket, False
+        ticket = create_ticket(actor=actor, **kwargs)
+        record.ticket = ticket
+        record.save(update_fields=["ticket"])
+    return ticket, True

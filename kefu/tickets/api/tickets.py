@@ -1,0 +1,286 @@
+"""Tickets API: create (idempotent), list, detail, timeline, and the work actions."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params import functions as params
+
+from kefu.core.api_common import ERRORS, actor_of
+from kefu.core.errors import ValidationFailed
+from kefu.core.models import Department, OrgUnit, UnitAssignment, User
+from kefu.core.selectors import org as org_selectors
+from kefu.customers.selectors import get_customer
+from kefu.tickets import selectors
+from kefu.tickets.models import Category, Queue
+from kefu.tickets.schemas import (
+    AssignIn,
+    CallIn,
+    EventOut,
+    FollowUpIn,
+    MessageIn,
+    StatusIn,
+    TicketIn,
+    TicketListOut,
+    TicketOut,
+    TicketPatch,
+    TransferIn,
+)
+from kefu.tickets.services import intake, work
+
+router = Router(tags=["tickets"])
+
+IfMatch = Annotated[str | None, params.Header(None, alias="If-Match")]
+IdempotencyKey = Annotated[str | None, params.Header(None, alias="Idempotency-Key")]
+
+
+class TicketFilter(Schema):
+    status: str = ""
+    type: str = ""
+    unit: int | None = None
+    department: int | None = None
+    assignee: str = ""
+    breached: bool | None = None
+    due_before: datetime | None = None
+    q: str = Field("", max_length=200)
+    queue_view: str = ""
+
+
+def _lookup[M](model: type[M], pk: int | None, field: str, **extra: Any) -> M | None:
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, **extra).first()  # type: ignore[attr-defined]
+    if obj is None:
+        raise ValidationFailed(details={field: _("Not found.")})
+    return obj  # type: ignore[no-any-return]
+
+
+def _default_unit(actor: User, unit_id: int | None) -> OrgUnit:
+    if unit_id is not None:
+        return org_selectors.get_unit(actor, unit_id)
+    first = (
+        UnitAssignment.objects.filter(user=actor, unit__is_active=True)
+        .select_related("unit")
+        .order_by("id")
+        .first()
+    )
+    if first is not None:
+        return first.unit
+    top = OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
+    if top is None:
+        raise ValidationFailed(details={"unit_id": _("Choose a unit.")})
+    return top
+
+
+def _version(if_match: str | None, body_version: int | None) -> int | None:
+    if body_version is not None:
+        return body_version
+    if not if_match:
+        return None
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(details={"If-Match": _("Send the ticket version.")}) from None
+
+
+def _detail(request: HttpRequest, ticket_id: int, response: HttpResponse | None = None) -> Any:
+    ticket = selectors.get_ticket(actor_of(request), ticket_id)
+    if response is not None:
+        response["ETag"] = f'"{ticket.version}"'
+    return ticket
+
+
+@router.post("", response={201: TicketOut, **ERRORS})
+def create_ticket(
+    request: HttpRequest,
+    payload: TicketIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    actor = actor_of(request)
+    fields: dict[str, Any] = {
+        "unit": _default_unit(actor, payload.unit_id),
+        "type": payload.type,
+        "channel": payload.channel,
+        "title": payload.title,
+        "description": payload.description,
+        "customer": get_customer(actor, payload.customer_id) if payload.customer_id else None,
+        "contact_name": payload.contact_name,
+        "contact_phone": payload.contact_phone,
+        "contact_email": payload.contact_email,
+        "reference": payload.reference,
+        "category": _lookup(Category, payload.category_id, "category_id", is_active=True),
+        "priority": payload.priority,
+        "received_at": payload.received_at,
+    }
+    if idempotency_key:
+        fingerprint = intake.request_fingerprint(payload.dict())
+        ticket, created = intake.create_ticket_idempotent(
+            actor=actor, key=idempotency_key, fingerprint=fingerprint, **fields
+        )
+        response["Idempotent-Replayed"] = "false" if created else "true"
+    else:
+        ticket = intake.create_ticket(actor=actor, **fields)
+    return Status(201, _detail(request, ticket.pk, response))
+
+
+@router.get("", response={200: list[TicketListOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> Any:
+    return selectors.list_tickets(actor_of(request), **filters.dict())
+
+
+@router.get("/{ticket_id}", response={200: TicketOut, **ERRORS})
+def get_ticket(request: HttpRequest, ticket_id: int, response: HttpResponse) -> Any:
+    return _detail(request, ticket_id, response)
+
+
+@router.get("/{ticket_id}/events", response={200: list[EventOut], **ERRORS})
+def ticket_events(request: HttpRequest, ticket_id: int) -> Any:
+    return list(selectors.ticket_events(selectors.get_ticket(actor_of(request), ticket_id)))
+
+
+@router.patch("/{ticket_id}", response={200: TicketOut, **ERRORS})
+def patch_ticket(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: TicketPatch,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    ticket = selectors.get_ticket(actor, ticket_id)
+    fields = payload.dict(exclude_unset=True)
+    if "category_id" in fields:
+        fields["category"] = _lookup(Category, fields.pop("category_id"), "category_id")
+    work.update_ticket(
+        actor=actor, ticket=ticket, expected_version=_version(if_match, None), **fields
+    )
+    return _detail(request, ticket_id, response)
+
+
+@router.post("/{ticket_id}/replies", response={201: EventOut, **ERRORS})
+def add_reply(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: MessageIn,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    event = work.add_reply(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        body=payload.body,
+        next_follow_up_at=payload.next_follow_up_at,
+        expected_version=_version(if_match, payload.expected_version),
+    )
+    return Status(201, event)
+
+
+@router.post("/{ticket_id}/notes", response={201: EventOut, **ERRORS})
+def add_note(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: MessageIn,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    event = work.add_note(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        body=payload.body,
+        next_follow_up_at=payload.next_follow_up_at,
+        expected_version=_version(if_match, payload.expected_version),
+    )
+    return Status(201, event)
+
+
+@router.post("/{ticket_id}/calls", response={201: EventOut, **ERRORS})
+def log_call(request: HttpRequest, ticket_id: int, payload: CallIn) -> Any:
+    actor = actor_of(request)
+    event = work.log_call(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        body=payload.body,
+        direction=payload.direction,
+        next_follow_up_at=payload.next_follow_up_at,
+        expected_version=payload.expected_version,
+    )
+    return Status(201, event)
+
+
+@router.post("/{ticket_id}/follow-ups", response={201: EventOut, **ERRORS})
+def schedule_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Any:
+    actor = actor_of(request)
+    event = work.schedule_follow_up(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        at=payload.at,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
+    return Status(201, event)
+
+
+@router.post("/{ticket_id}/assign", response={200: TicketOut, **ERRORS})
+def assign(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: AssignIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    work.assign_ticket(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
+        expected_version=_version(if_match, payload.expected_version),
+    )
+    return _detail(request, ticket_id, response)
+
+
+@router.post("/{ticket_id}/transfer", response={200: TicketOut, **ERRORS})
+def transfer(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: TransferIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    department = _lookup(Department, payload.department_id, "department_id", is_active=True)
+    assert department is not None
+    work.transfer_ticket(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        department=department,
+        queue=_lookup(Queue, payload.queue_id, "queue_id", is_active=True),
+        assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
+        reason=payload.reason,
+        expected_version=_version(if_match, payload.expected_version),
+    )
+    return _detail(request, ticket_id, response)
+
+
+@router.post("/{ticket_id}/status", response={200: TicketOut, **ERRORS})
+def change_status(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: StatusIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+) -> Any:
+    actor = actor_of(request)
+    work.change_status(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        status=payload.status,
+        reason=payload.reason,
+        expected_version=_version(if_match, payload.expected_version),
+    )
+    return _detail(request, ticket_id, response)

@@ -1,0 +1,160 @@
+"""Ticket reads shared by the workbench and the API; every one applies the actor's scope."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.models import Department, DepartmentMembership, OrgUnit, User
+from kefu.core.selectors.scope import restrict_to_scope
+from kefu.customers.services import normalize_phone
+from kefu.tickets.choices import OPEN_STATUSES, SlaState, Status
+from kefu.tickets.models import Attachment, Ticket, TicketEvent
+
+QUEUE_VIEWS = ("mine", "department", "unassigned", "due_soon", "breached", "waiting")
+DUE_SOON = timedelta(hours=4)
+LIST_RELATED = ("unit", "department", "queue", "assignee", "category", "customer")
+
+
+def _ids(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "pk"):
+        return int(value.pk)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(details={"filter": "not a number"}) from None
+
+
+def _statuses(status: str | list[str] | None) -> list[str]:
+    if not status:
+        return []
+    parts = status.split(",") if isinstance(status, str) else list(status)
+    values = [p.strip() for p in parts if p.strip()]
+    if values == ["active"]:
+        return list(OPEN_STATUSES)
+    unknown = [v for v in values if v not in Status.values]
+    if unknown:
+        raise ValidationFailed(details={"status": f"unknown: {', '.join(unknown)}"})
+    return values
+
+
+def _queue_view(qs: QuerySet[Ticket], actor: User, view: str, now: datetime) -> QuerySet[Ticket]:
+    active = Q(status__in=OPEN_STATUSES)
+    running = Q(status__in=(Status.NEW, Status.OPEN))
+    if view == "mine":
+        return qs.filter(active, assignee=actor)
+    if view == "department":
+        mine = DepartmentMembership.objects.filter(user=actor).values("department_id")
+        return qs.filter(active, department_id__in=mine)
+    if view == "unassigned":
+        return qs.filter(active, assignee__isnull=True)
+    if view == "due_soon":
+        return qs.filter(running, sla_breached_at__isnull=True).filter(
+            Q(sla_state=SlaState.WARNING) | Q(resolution_due__lte=now + DUE_SOON)
+        )
+    if view == "breached":
+        return qs.filter(active, sla_state=SlaState.BREACHED)
+    if view == "waiting":
+        return qs.filter(status=Status.PENDING)
+    raise ValidationFailed(details={"queue_view": f"one of {', '.join(QUEUE_VIEWS)}"})
+
+
+def _text(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+    q = q.strip()[:200]
+    if not q:
+        return qs
+    if q.upper().startswith("KF") and q[2:].isdigit():
+        return qs.filter(number=q.upper())
+    cond = Q(title__icontains=q) | Q(description__icontains=q) | Q(reference=q)
+    digits = normalize_phone(q)
+    if digits and len(digits) >= 5 and len(digits) * 2 >= len(q.replace(" ", "")):
+        cond |= Q(contact_phone__contains=digits) | Q(customer__phones__number=digits)
+        return qs.filter(pk__in=Ticket.objects.filter(cond).values("pk"))
+    return qs.filter(cond)
+
+
+def list_tickets(
+    actor: User,
+    *,
+    status: str | list[str] | None = None,
+    type: str | None = None,
+    unit: OrgUnit | int | None = None,
+    department: Department | int | None = None,
+    assignee: User | int | str | None = None,
+    breached: bool | None = None,
+    due_before: datetime | None = None,
+    q: str = "",
+    queue_view: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Ticket]:
+    """Tickets the actor may see, filtered, most urgent first (resolution due, then id)."""
+    now = now or timezone.now()
+    qs = restrict_to_scope(Ticket.objects.all(), actor)
+    statuses = _statuses(status)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if type:
+        qs = qs.filter(type=type)
+    unit_id = _ids(unit)
+    if unit_id is not None:
+        path = unit.path if isinstance(unit, OrgUnit) else None
+        if path is None:
+            path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+        qs = qs.filter(unit__path__startswith=path) if path else qs.none()
+    department_id = _ids(department)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if assignee == "me":
+        qs = qs.filter(assignee=actor)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee not in (None, ""):
+        qs = qs.filter(assignee_id=_ids(assignee))
+    if breached is not None:
+        qs = qs.filter(sla_breached_at__isnull=not breached)
+    if due_before is not None:
+        qs = qs.filter(resolution_due__lt=due_before)
+    if queue_view:
+        qs = _queue_view(qs, actor, queue_view, now)
+    qs = _text(qs, q)
+    return qs.select_related(*LIST_RELATED).order_by(F("resolution_due").asc(nulls_last=True), "id")
+
+
+def get_ticket(actor: User, ticket_id: int) -> Ticket:
+    """One ticket in the actor's scope; outside it, 'not found' (no existence leak)."""
+    ticket = (
+        restrict_to_scope(Ticket.objects.all(), actor)
+        .select_related(*LIST_RELATED, "first_contact_owner", "created_by", "sla_policy")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def ticket_events(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    """The timeline, oldest first, with actors and attachments loaded."""
+    qs = TicketEvent.objects.filter(ticket=ticket)
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return (
+        qs.select_related("actor")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def open_tickets_of_customers(actor: User, customer_ids: list[int]) -> QuerySet[Ticket]:
+    """Open tickets of these customers, in scope (phone intake: who is calling?)."""
+    return (
+        restrict_to_scope(Ticket.objects.all(), actor)
+        .filter(customer_id__in=customer_ids, status__in=OPEN_STATUSES)
+        .order_by("-id")
+    )
