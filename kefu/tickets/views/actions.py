@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.core.errors import DomainError
-from kefu.core.models import Department, User
+from kefu.core.models import User
 from kefu.core.permissions import Perm
-from kefu.core.selectors.scope import restrict_to_scope
 from kefu.core.views.common import actor_of, perm_required
 from kefu.tickets.errors import StaleTicket
 from kefu.tickets.services import work
 from kefu.tickets.views import complaint_panel
 from kefu.tickets.views.detail import _macros, _people, load_ticket, page_context
+from kefu.tickets.views.display import transfer_departments
 from kefu.tickets.views.forms import FollowUpForm, ReplyForm, StatusForm, TransferForm
 
 STALE = _(
@@ -110,8 +110,8 @@ def transfer(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor = actor_of(request)
     ticket = load_ticket(actor, ticket_id)
     form = TransferForm(request.POST)
-    form.fields["department"].queryset = restrict_to_scope(  # type: ignore[attr-defined]
-        Department.objects.filter(is_active=True), actor
+    form.fields["department"].queryset = transfer_departments(  # type: ignore[attr-defined]
+        actor, [ticket.unit.path]
     )
     if not form.is_valid():
         messages.error(request, _("Choose the department to transfer to."))

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import Department, User
+from kefu.core.models import User
 from kefu.core.permissions import Perm
-from kefu.core.selectors.scope import has_perm, restrict_to_scope
+from kefu.core.selectors.scope import has_perm
 from kefu.core.views.common import actor_of, perm_required
 from kefu.customers.selectors import mask_phone
 from kefu.tickets import selectors
@@ -22,7 +22,7 @@ from kefu.tickets.choices import OPEN_STATUSES, ComplaintStage, EventKind, Statu
 from kefu.tickets.models import Complaint, Macro, Ticket
 from kefu.tickets.services.work import ALLOWED_STATUS
 from kefu.tickets.views import complaint_panel
-from kefu.tickets.views.display import CalendarMemo, sla_view
+from kefu.tickets.views.display import CalendarMemo, sla_view, transfer_departments
 from kefu.tickets.views.forms import FollowUpForm, ReplyForm, TransferForm
 
 MESSAGE_KINDS = {EventKind.REPLY, EventKind.CUSTOMER_MESSAGE, EventKind.NOTE, EventKind.CALL}
@@ -72,7 +72,7 @@ def page_context(
     events = list(selectors.ticket_events(ticket))
     for e in events:
         e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
-    departments = restrict_to_scope(Department.objects.filter(is_active=True), actor)
+    departments = transfer_departments(actor, [unit.path])
     people = _people(actor, ticket) if can_work else []
     next_statuses = [
         (s, label)
@@ -90,9 +90,7 @@ def page_context(
         "is_open": ticket.status in OPEN_STATUSES,
         "reply_form": reply_form or ReplyForm(initial={"version": ticket.version, "mode": "reply"}),
         "people": people,
-        "department_options": list(departments.only("id", "name").order_by("name"))
-        if can_work
-        else [],
+        "department_options": list(departments) if can_work else [],
         "next_statuses": next_statuses,
         "macros": _macros(ticket) if can_work else [],
         "follow_up_form": FollowUpForm(),

@@ -91,3 +91,20 @@ def annotate_sla(tickets: list[Any], now: datetime) -> None:
     memo = CalendarMemo()
     for ticket in tickets:
         ticket.sla = sla_view(ticket, now, memo)
+
+
+def transfer_departments(actor: Any, paths: list[str]) -> Any:
+    """Departments a ticket can go to: those in the actor's units and those of the units
+    above (e.g. headquarters' quality department)."""
+    from django.db.models import Q
+
+    from kefu.core.models import Department
+    from kefu.core.selectors.scope import visible_units
+
+    above = {int(p) for path in paths for p in path.strip("/").split("/") if p.isdigit()}
+    return (
+        Department.objects.filter(is_active=True)
+        .filter(Q(unit__in=visible_units(actor).values("id")) | Q(unit_id__in=above))
+        .only("id", "name")
+        .order_by("name")
+    )

@@ -44,6 +44,7 @@ def _matches(actor: User, phone: str) -> list[Customer]:
         selectors.list_tickets(actor)
         .filter(customer__in=[c.pk for c in customers], status__in=OPEN_STATUSES)
         .order_by("-created_at")
+        .select_related(None)
         .only("id", "number", "title", "status", "customer_id", "created_at")
     )
     by_customer: dict[int, list[Any]] = {}

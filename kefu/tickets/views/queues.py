@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
-from kefu.core.models import Department, User
+from kefu.core.models import User
 from kefu.core.permissions import Perm
-from kefu.core.selectors.scope import has_perm, restrict_to_scope, visible_units
+from kefu.core.selectors.scope import has_perm, restrict_to_scope, scope_for, visible_units
 from kefu.core.views.common import actor_of, paginate, perm_required, sort_queryset
 from kefu.customers.selectors import mask_phone
 from kefu.tickets import selectors
@@ -23,7 +24,7 @@ from kefu.tickets.choices import TicketType
 from kefu.tickets.models import SavedView
 from kefu.tickets.services import config as config_services
 from kefu.tickets.services import work
-from kefu.tickets.views.display import annotate_sla
+from kefu.tickets.views.display import annotate_sla, transfer_departments
 from kefu.tickets.views.forms import QUEUE_VIEWS, BulkForm, SaveViewForm, TicketFilterForm
 
 SORT_COLUMNS = {
@@ -53,13 +54,13 @@ def _tickets(actor: User, data: dict[str, Any], complaints: bool) -> Any:
 
 def _options(actor: User) -> dict[str, Any]:
     units = visible_units(actor).only("id", "name", "depth", "path").order_by("path")
-    departments = restrict_to_scope(Department.objects.filter(is_active=True), actor)
+    departments = transfer_departments(actor, scope_for(actor).root_paths)
     people = restrict_to_scope(
         User.objects.filter(is_active=True), actor, field="assignments__unit"
     ).distinct()
     return {
         "unit_options": list(units),
-        "department_options": list(departments.only("id", "name").order_by("name")),
+        "department_options": list(departments),
         "assignee_options": list(people.only("id", "username", "display_name").order_by("id")),
     }
 
@@ -136,15 +137,15 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
                 raise DomainError(_("Choose who takes the tickets."))
             work.bulk_assign(actor=actor, tickets=tickets, assignee=assignee)
         else:
+            paths = scope_for(actor).root_paths
             department = (
-                restrict_to_scope(Department.objects.all(), actor)
-                .filter(pk=data.get("department") or 0)
-                .first()
+                transfer_departments(actor, paths).filter(pk=data.get("department") or 0).first()
             )
             if department is None:
                 raise DomainError(_("Choose the department to transfer to."))
-            for ticket in tickets:
-                work.transfer_ticket(actor=actor, ticket=ticket, department=department)
+            with transaction.atomic():  # all or none
+                for ticket in tickets:
+                    work.transfer_ticket(actor=actor, ticket=ticket, department=department)
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request)
