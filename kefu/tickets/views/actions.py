@@ -77,7 +77,9 @@ def _run(request: HttpRequest, ticket_id: int, call: object, ok: str) -> HttpRes
             _("Someone else changed this ticket just now. Check the timeline, then try again."),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        details = exc.details if isinstance(exc.details, dict) else {}
+        extra = "；".join(f"{v}" for v in details.values() if isinstance(v, str))
+        messages.error(request, f"{exc.message} {extra}".strip())
     else:
         messages.success(request, ok)
     return _done(ticket_id)

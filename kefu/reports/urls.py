@@ -1,0 +1,7 @@
+from django.urls import path
+
+from kefu.reports import views
+
+app_name = "reports"
+
+urlpatterns = [path("", views.dashboard, name="dashboard")]
