@@ -10,7 +10,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from kefu.core.choices import Via
 from kefu.core.context import Origin, origin
@@ -18,6 +18,8 @@ from kefu.tickets.mail.ingest import IngestResult, ingest_mail
 from kefu.tickets.mail.parse import MailParseError
 
 logger = logging.getLogger("kefu.mail")
+# aiosmtpd logs every SMTP command at INFO; keep its warnings only.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def max_message_bytes() -> int:
@@ -31,7 +33,8 @@ def _ingest_in_thread(raw: bytes) -> IngestResult:
         with origin(Origin(via=Via.SYSTEM)):
             return ingest_mail(raw)
     finally:
-        close_old_connections()
+        # Worker threads come and go with the pool; never leave a connection behind.
+        connections.close_all()
 
 
 class IngestHandler:
