@@ -80,6 +80,7 @@ def test_policy_in_use_cannot_be_deleted(org, make_user, hq_manager):
         title="t",
         now=datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
     )
+    assert ticket.sla_policy is not None
     with pytest.raises(Conflict):
         policies.delete_policy(actor=hq_manager, policy=ticket.sla_policy)
 
