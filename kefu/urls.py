@@ -7,6 +7,7 @@ from kefu.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("help/", include("kefu.tickets.urls_public")),
     path("", include("kefu.core.urls")),
 ]
 if settings.DEBUG:

@@ -158,3 +158,20 @@ def open_tickets_of_customers(actor: User, customer_ids: list[int]) -> QuerySet[
         .filter(customer_id__in=customer_ids, status__in=OPEN_STATUSES)
         .order_by("-id")
     )
+
+
+def public_lookup(number: str, phone: str) -> Ticket | None:
+    """Customer self-lookup: the ticket with this number whose contact phone (or its
+    customer's phone) is `phone`; None for any mismatch, so nothing can be enumerated."""
+    number = (number or "").strip().upper()[:20]
+    digits = normalize_phone(phone)
+    if not number or len(digits) < 5:
+        return None
+    ticket = Ticket.objects.filter(number=number).first()
+    if ticket is None:
+        return None
+    if normalize_phone(ticket.contact_phone) == digits:
+        return ticket
+    if ticket.customer_id and ticket.customer.phones.filter(number=digits).exists():  # type: ignore[union-attr]
+        return ticket
+    return None

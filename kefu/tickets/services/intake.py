@@ -176,3 +176,52 @@ def create_ticket_idempotent(
         record.ticket = ticket
         record.save(update_fields=["ticket"])
     return ticket, True
+
+
+def public_unit() -> OrgUnit | None:
+    """The unit that owns tickets from the public web form: settings.KEFU_PUBLIC_UNIT_CODE,
+    else the first top-level unit."""
+    from django.conf import settings
+
+    code = getattr(settings, "KEFU_PUBLIC_UNIT_CODE", "")
+    qs = OrgUnit.objects.filter(is_active=True)
+    if code:
+        unit = qs.filter(code=code).first()
+        if unit is not None:
+            return unit
+    return qs.filter(parent__isnull=True).order_by("id").first()
+
+
+def submit_web_ticket(
+    *,
+    unit: OrgUnit,
+    type: str,
+    name: str,
+    phone: str,
+    email: str,
+    title: str,
+    description: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """A ticket from the public web form (no login). Linked to the customer when exactly
+    one customer has this phone number."""
+    from kefu.customers.models import CustomerPhone
+
+    number = normalize_phone(phone)
+    owners = list(
+        CustomerPhone.objects.filter(number=number).values_list("customer_id", flat=True)[:2]
+    )
+    customer = Customer.objects.filter(pk=owners[0]).first() if len(set(owners)) == 1 else None
+    return create_ticket(
+        actor=None,
+        unit=unit,
+        type=type,
+        channel=Channel.WEB,
+        title=title,
+        description=description,
+        customer=customer,
+        contact_name=name,
+        contact_phone=phone,
+        contact_email=email,
+        now=now,
+    )
