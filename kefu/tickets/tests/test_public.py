@@ -127,10 +127,9 @@ def test_injection_stored_as_text(org, client_en):
 
 def test_raw_gbk_bytes_never_500(org):
     client = Client()
-    body = "type=repair&name=%s&phone=13812345678&title=%s&description=x" % (
-        "王".encode("gbk").hex(),
-        "报修".encode("gbk").decode("latin-1"),
-    )
+    name = "王".encode("gbk").decode("latin-1")
+    title = "报修".encode("gbk").decode("latin-1")
+    body = f"type=repair&name={name}&phone=13812345678&title={title}&description=x"
     r = client.post(
         NEW,
         body.encode("latin-1") + b"\xb1\xa8\xd0\xde",
