@@ -199,3 +199,36 @@ def test_command_parses_now(people):
 
     with pytest.raises(CommandError):
         call_command("sla_scan", "--now", "yesterday")
+
+
+def test_through_the_ticket_services(people):
+    """Reply → customer writes → next-response clock → breach; waiting on the customer
+    pauses the scan."""
+    from kefu.tickets.services.conversation import add_customer_message, add_reply
+    from kefu.tickets.services.work import change_status
+
+    agent, _, _ = people
+    SlaPolicy.objects.create(
+        name="p", order=1, first_response_minutes=60, next_response_minutes=120
+    )
+    ticket = _ticket(agent, at(2026, 11, 23, 9, 0))
+    ticket.refresh_from_db()
+    add_reply(actor=agent, ticket=ticket, body="收到", now=at(2026, 11, 23, 9, 30))
+    ticket.refresh_from_db()
+    assert (ticket.first_responded_at, ticket.next_sla_check_at) == (at(2026, 11, 23, 9, 30), None)
+    add_customer_message(ticket=ticket, body="还没好", now=at(2026, 11, 23, 10, 0))
+    ticket.refresh_from_db()
+    assert ticket.next_response_due == at(2026, 11, 23, 12, 0)  # 2 working hours
+    assert ticket.next_sla_check_at == at(2026, 11, 23, 11, 36)
+    result = scan_sla(now=at(2026, 11, 23, 13, 0))
+    assert (result.warnings, result.breaches) == (0, 1)
+    add_reply(actor=agent, ticket=ticket, body="处理中", now=at(2026, 11, 23, 13, 5))
+    ticket.refresh_from_db()
+    assert (ticket.next_response_due, ticket.next_sla_check_at) == (None, None)
+    assert ticket.sla_state == SlaState.BREACHED  # a missed target stays on record
+    add_customer_message(ticket=ticket, body="?", now=at(2026, 11, 23, 14, 0))
+    ticket.refresh_from_db()
+    change_status(actor=agent, ticket=ticket, status="pending", now=at(2026, 11, 23, 14, 10))
+    ticket.refresh_from_db()
+    assert ticket.next_sla_check_at is None
+    assert scan_sla(now=at(2026, 11, 30, 9, 0)).checked == 0
