@@ -3,19 +3,20 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params import functions as params
 
 from kefu.core.api_common import ERRORS, actor_of
-from kefu.core.errors import ValidationFailed
+from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.models import Department, OrgUnit, UnitAssignment, User
 from kefu.core.selectors import org as org_selectors
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
-from kefu.tickets.models import Category, Queue
+from kefu.tickets.models import Attachment, Category, Queue
 from kefu.tickets.schemas import (
     AssignIn,
     CallIn,
@@ -284,3 +285,37 @@ def change_status(
         expected_version=_version(if_match, payload.expected_version),
     )
     return _detail(request, ticket_id, response)
+
+
+@router.post("/{ticket_id}/attachments", response={201: EventOut, **ERRORS})
+def upload_attachment(
+    request: HttpRequest,
+    ticket_id: int,
+    file: File[UploadedFile],
+    note: Form[str] = "",
+) -> Any:
+    """Attach a file to the ticket (as an internal note carrying the file)."""
+    actor = actor_of(request)
+    event = work.add_note(
+        actor=actor,
+        ticket=selectors.get_ticket(actor, ticket_id),
+        body=note or (file.name or "attachment"),
+        files=[file],
+    )
+    return Status(201, selectors.ticket_events(event.ticket).get(pk=event.pk))
+
+
+@router.get("/{ticket_id}/attachments/{attachment_id}", response={200: None, **ERRORS})
+def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> Any:
+    ticket = selectors.get_ticket(actor_of(request), ticket_id)
+    attachment = Attachment.objects.filter(ticket=ticket, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
