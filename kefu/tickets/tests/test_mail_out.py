@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kefu.core.choices import Role
+from kefu.core.worker import KefuWorker
 from kefu.tickets.choices import EventKind
 from kefu.tickets.mail.ingest import ingest_mail
 from kefu.tickets.mailout import MailSendFailed, deliver_reply_mail, reply_subject
@@ -188,6 +191,25 @@ def test_failed_send_queues_a_deferred_retry_on_the_database_backend(
     with pytest.raises(MailSendFailed):
         send_reply_mail.call(event.pk, 4)
     assert DBTaskResult.objects.count() == 1  # no fifth attempt
+
+
+def test_worker_retries_a_failed_send_and_delivers_once(
+    mailed_ticket, agent, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        event = add_reply(actor=agent, ticket=mailed_ticket, body="正在处理", now=NOW)
+    first = KefuWorker(worker_id="w1", schedule=False, burst=True).run()
+    assert (first.tasks_run, first.tasks_failed) == (1, 1)  # server down
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert retry.args_kwargs["args"] == [event.pk, 2]
+    assert retry.run_after is not None
+    assert KefuWorker(worker_id="w2", schedule=False, burst=True).run().tasks_run == 0  # not due
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    with sink_server(settings.SMTP_TEST_PORT) as (sink, _port):
+        second = KefuWorker(worker_id="w3", schedule=False, burst=True).run()
+    assert (second.tasks_run, second.tasks_failed, len(sink.messages)) == (1, 0, 1)
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
 
 
 def test_reply_subject_drops_reply_prefixes_and_old_tags(mailed_ticket):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import smtplib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -130,3 +131,32 @@ def test_mail_in_smtp_command_process_stops_on_sigterm(org, tmp_path):
     ticket = Ticket.objects.get()
     assert ticket.number == number
     assert ticket.title == "空调不制冷，请尽快上门维修"
+
+
+def test_concurrent_redelivery_files_one_ticket(org, tmp_path):
+    """Four MTA connections deliver the same mail at once to the listener process (a real
+    file database on SQLite: in-memory SQLite's shared cache cannot wait for locks)."""
+    external = ExternalDb(tmp_path)
+    external.push()
+    port = free_port()
+    proc = external.popen("mail-in", "--smtp", f"127.0.0.1:{port}")
+    try:
+        assert proc.stdout is not None
+        assert "listening" in proc.stdout.readline()
+        data = chinese_mail("<twice@example.com>").as_bytes()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            replies = list(pool.map(lambda _i: deliver(port, data), range(4)))
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    external.pull()
+    ticket = Ticket.objects.get()
+    assert [code for code, _reply in replies] == [250] * 4, err
+    assert (
+        sorted(reply.decode() for _code, reply in replies)
+        == [f"2.0.0 OK created {ticket.number}"] + [f"2.0.0 OK duplicate {ticket.number}"] * 3
+    )
