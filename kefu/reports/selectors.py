@@ -38,6 +38,7 @@ class Breakdown:
     categories: list[str] = field(default_factory=list)
     series: dict[str, list[int]] = field(default_factory=dict)  # status → counts per category
     totals: list[int] = field(default_factory=list)
+    status_keys: list[str] = field(default_factory=list)  # the series' statuses, in order
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Dashboard:
     sla_measured: int
     sla_met: int
     sla_percent: float | None
+    sla_breached: int
     trend_days: list[str]
     trend_counts: list[int]
     breakdowns: list[Breakdown]
@@ -79,6 +81,7 @@ def _breakdown(qs: QuerySet[Ticket], key: str) -> Breakdown:
         counts = [grid[c].get(status, 0) for c in categories]
         if any(counts):
             out.series[status_labels[status]] = counts
+            out.status_keys.append(status)
     out.totals = [sum(grid[c].values()) for c in categories]
     return out
 
@@ -113,6 +116,7 @@ def dashboard(actor: User, *, start: date, end: date) -> Dashboard:
         backlog_total=sum(backlog.values()),
         sla_measured=sla["measured"],
         sla_met=sla["met"],
+        sla_breached=sla["measured"] - sla["met"],
         sla_percent=round(100 * sla["met"] / sla["measured"], 1) if sla["measured"] else None,
         trend_days=[d.isoformat() for d in days],
         trend_counts=[per_day.get(d, 0) for d in days],
@@ -127,6 +131,7 @@ def as_chart_data(board: Dashboard) -> dict[str, Any]:
         "sla": board.sla_percent,
         "backlog": board.backlog,
         "breakdowns": {
-            b.key: {"categories": b.categories, "series": b.series} for b in board.breakdowns
+            b.key: {"categories": b.categories, "series": b.series, "statuses": b.status_keys}
+            for b in board.breakdowns
         },
     }

@@ -65,6 +65,7 @@ def _check_numbers(data):
     assert board.backlog == {"New": 2, "In progress": 0, "Waiting on customer": 1}
     assert (board.sla_measured, board.sla_met) == (4, 3)
     assert board.sla_percent == 75.0
+    assert board.sla_breached == 1
     by_type = {b.key: b for b in board.breakdowns}["type"]
     assert by_type.categories[0] == "Enquiry"
     assert by_type.totals == [2, 1, 1]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
@@ -40,11 +41,11 @@ def active_due(ticket: Any) -> datetime | None:
 
 
 def _duration(seconds: int) -> str:
+    """Working time reads in hours (a business "day" is ambiguous): 26 h 05 min, 40 min."""
     minutes = abs(seconds) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    hours, mins = divmod(minutes, 60)
+    if hours >= 100:
+        return _("%(h)d h") % {"h": hours}
     if hours:
         return _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
     return _("%(m)d min") % {"m": mins}
@@ -79,11 +80,14 @@ def sla_view(ticket: Any, now: datetime, memo: CalendarMemo) -> SlaView | None:
             seconds = span.seconds if due >= now else -span.seconds
         except DomainError:
             seconds = int((due - now).total_seconds())
-    if seconds >= 0:
-        countdown = _("%(t)s left") % {"t": _duration(seconds)}
+    if due < now:
+        countdown = _("%(t)s overdue") % {"t": _duration(seconds)} if seconds else _("Overdue")
+        return SlaView(CSS[SlaState.BREACHED], label, due, countdown)
+    if seconds == 0:  # outside working hours until the due moment
+        countdown = _("due %(when)s") % {"when": timezone.localtime(due).strftime("%m-%d %H:%M")}
     else:
-        countdown = _("%(t)s overdue") % {"t": _duration(seconds)}
-    css = CSS[SlaState.BREACHED] if seconds < 0 else CSS[state]
+        countdown = _("%(t)s left") % {"t": _duration(seconds)}
+    css = CSS[state]
     return SlaView(css, label, due, countdown)
 
 

@@ -116,6 +116,6 @@ def create(request: HttpRequest) -> HttpResponse:
         "phone": phone,
         "searched": bool(phone),
         "selected": str(form.data.get("customer", "")) if form.is_bound else "",
-        "hint": _("Type the caller's number; matching customers appear on the right."),
+        "hint": _("Type the caller's number; known customers appear below it."),
     }
     return render(request, "tickets/ticket_create.html", context)

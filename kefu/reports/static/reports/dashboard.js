@@ -6,6 +6,7 @@
   var data = JSON.parse(raw.textContent);
   var labels = document.getElementById("chart-labels").dataset;
   var COLORS = ["#1f5fd6", "#e8a317", "#9aa3b1", "#17703a", "#5d6879", "#c4271f"];
+  var STATUS_COLORS = { "new": "#1f5fd6", "open": "#4aa3df", "pending": "#9aa3b1", "resolved": "#17703a", "closed": "#5d6879" };
   var charts = [];
 
   document.addEventListener("click", function (ev) {
@@ -35,7 +36,7 @@
         tooltip: { trigger: "axis" }, grid: grid,
         xAxis: { type: "category", data: data.trend.days.map(function (d) { return d.slice(5); }) },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ name: labels.tickets, type: "line", smooth: true, areaStyle: { opacity: 0.08 }, data: data.trend.counts }]
+        series: [{ name: labels.tickets, type: "line", smooth: false, symbolSize: 4, areaStyle: { opacity: 0.08 }, data: data.trend.counts }]
       });
     } else if (kind === "sla") {
       var value = data.sla === null ? 0 : data.sla;
@@ -54,18 +55,19 @@
       var names = Object.keys(data.backlog);
       init(el, {
         tooltip: {}, grid: grid,
-        xAxis: { type: "category", data: names }, yAxis: { type: "value", minInterval: 1 },
+        xAxis: { type: "category", data: names, axisLabel: { interval: 0 } }, yAxis: { type: "value", minInterval: 1 },
         series: [{ type: "bar", barMaxWidth: 48, data: names.map(function (n) { return data.backlog[n]; }) }]
       });
     } else if (kind === "breakdown") {
       var b = data.breakdowns[el.getAttribute("data-key")];
       init(el, {
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { top: 0 }, grid: grid,
+        legend: { top: 0, type: "scroll" }, grid: Object.assign({}, grid, { top: 44 }),
         xAxis: { type: "category", data: b.categories, axisLabel: { interval: 0, hideOverlap: true } },
         yAxis: { type: "value", minInterval: 1 },
-        series: Object.keys(b.series).map(function (name) {
-          return { name: name, type: "bar", stack: "total", barMaxWidth: 48, data: b.series[name] };
+        series: Object.keys(b.series).map(function (name, i) {
+          var color = STATUS_COLORS[b.statuses[i]];
+          return { name: name, type: "bar", stack: "total", barMaxWidth: 48, data: b.series[name], itemStyle: color ? { color: color } : undefined };
         })
       });
     }
