@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:ticket_id>/assign/", actions.assign, name="assign"),
     path("<int:ticket_id>/transfer/", actions.transfer, name="transfer"),
     path("<int:ticket_id>/status/", actions.status, name="status"),
+    path("<int:ticket_id>/details/", actions.details, name="details"),
     path("<int:ticket_id>/follow-up/", actions.follow_up, name="follow_up"),
     path("<int:ticket_id>/macro/", actions.macro, name="macro"),
     path("<int:ticket_id>/complaint/", actions.complaint_action, name="complaint_action"),

@@ -65,3 +65,9 @@ def test_agent_cannot_take_complaint_step(ui, complaint):
         url("tickets:complaint_action", t.pk), {"action": "register", "demand": "退款"}
     )
     assert Complaint.objects.get(ticket=t).stage == ComplaintStage.REGISTER
+
+
+def test_complaint_queue_shows_stage(ui, complaint):
+    html = ui(complaint["handler"]).get(url("tickets:complaints")).content.decode()
+    assert complaint["ticket"].number in html
+    assert "Register" in html

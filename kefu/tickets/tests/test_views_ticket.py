@@ -153,7 +153,7 @@ def test_macro_renders_variables(ui, bench):
 def test_ticket_page_query_count_does_not_grow(ui, bench, django_assert_num_queries):
     a, client = bench["a"], ui(bench["agent"])
     client.get(url("tickets:detail", a.pk))
-    with django_assert_num_queries(14) as ctx:
+    with django_assert_num_queries(15) as ctx:
         client.get(url("tickets:detail", a.pk))
     for i in range(4):
         work.add_note(actor=bench["agent"], ticket=a, body=f"note {i}")
@@ -272,3 +272,33 @@ def test_intake_page_renders(ui, bench):
 def test_store_clerk_cannot_open_intake(ui, org, make_user):
     clerk = make_user(Role.STORE_CLERK, org.shanghai)
     assert ui(clerk).get(url("tickets:create")).status_code == 403
+
+
+def test_log_outbound_call(ui, bench):
+    a = bench["a"]
+    ui(bench["agent"]).post(
+        url("tickets:reply", a.pk), {"body": "已回电客户", "mode": "call_out", "version": a.version}
+    )
+    event = TicketEvent.objects.get(ticket=a, kind=EventKind.CALL)
+    assert (event.body, event.data) == ("已回电客户", {"direction": "outbound"})
+    a.refresh_from_db()
+    assert a.first_responded_at is not None
+
+
+def test_edit_details(ui, bench):
+    from kefu.tickets.models import Category
+
+    cat = Category.objects.create(name="物流", code="L", path="/1/")
+    a = bench["a"]
+    ui(bench["agent"]).post(
+        url("tickets:details", a.pk),
+        {"priority": "urgent", "category": cat.pk, "reference": "SF100", "version": a.version},
+    )
+    a.refresh_from_db()
+    assert (a.priority, a.category_id, a.reference) == ("urgent", cat.pk, "SF100")
+    assert a.events.filter(kind=EventKind.FIELDS).count() == 1
+
+
+def test_list_sorted_by_number(ui, bench):
+    html = ui(bench["agent"]).get(url("tickets:list"), {"sort": "-number"}).content.decode()
+    assert html.index(bench["b"].number) < html.index(bench["a"].number)

@@ -19,7 +19,13 @@ from kefu.tickets.services import work
 from kefu.tickets.views import complaint_panel
 from kefu.tickets.views.detail import _macros, _people, load_ticket, page_context
 from kefu.tickets.views.display import transfer_departments
-from kefu.tickets.views.forms import FollowUpForm, ReplyForm, StatusForm, TransferForm
+from kefu.tickets.views.forms import (
+    DetailsForm,
+    FollowUpForm,
+    ReplyForm,
+    StatusForm,
+    TransferForm,
+)
 
 STALE = _(
     "Someone else changed this ticket while you were typing. Your text is kept below: "
@@ -41,15 +47,21 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         context = page_context(request, ticket, reply_form=form)
         return render(request, "tickets/ticket_detail.html", context, status=422)
     data = form.cleaned_data
-    service = work.add_note if data["mode"] == "note" else work.add_reply
+    common = {
+        "actor": actor,
+        "ticket": ticket,
+        "body": data["body"],
+        "next_follow_up_at": data["next_follow_up_at"],
+        "expected_version": data["version"],
+    }
     try:
-        service(
-            actor=actor,
-            ticket=ticket,
-            body=data["body"],
-            next_follow_up_at=data["next_follow_up_at"],
-            expected_version=data["version"],
-        )
+        if data["mode"] == "note":
+            work.add_note(**common)
+        elif data["mode"] in ("call_in", "call_out"):
+            direction = "inbound" if data["mode"] == "call_in" else "outbound"
+            work.log_call(direction=direction, **common)
+        else:
+            work.add_reply(**common)
     except StaleTicket:
         ticket = load_ticket(actor, ticket_id)
         fresh = ReplyForm(initial={**data, "version": ticket.version})
@@ -221,4 +233,29 @@ def complaint_action(request: HttpRequest, ticket_id: int) -> HttpResponse:
         ticket_id,
         lambda: module.transition(actor=actor, ticket=ticket, action=action, fields=fields),
         str(complaint_panel.ACTION_LABELS.get(action, action)) + " ✓",
+    )
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def details(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = DetailsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a priority and category from the lists."))
+        return _done(ticket_id)
+    data = form.cleaned_data
+    return _run(
+        request,
+        ticket_id,
+        lambda: work.update_ticket(
+            actor=actor,
+            ticket=ticket,
+            expected_version=data["version"],
+            priority=data["priority"],
+            category=data["category"],
+            reference=data["reference"],
+        ),
+        _("Details saved."),
     )

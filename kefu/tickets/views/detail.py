@@ -18,12 +18,19 @@ from kefu.core.selectors.scope import has_perm
 from kefu.core.views.common import actor_of, perm_required
 from kefu.customers.selectors import mask_phone
 from kefu.tickets import selectors
-from kefu.tickets.choices import OPEN_STATUSES, ComplaintStage, EventKind, Status, TicketType
-from kefu.tickets.models import Complaint, Macro, Ticket
+from kefu.tickets.choices import (
+    OPEN_STATUSES,
+    ComplaintStage,
+    EventKind,
+    Priority,
+    Status,
+    TicketType,
+)
+from kefu.tickets.models import Category, Complaint, Macro, Ticket
 from kefu.tickets.services.work import ALLOWED_STATUS
 from kefu.tickets.views import complaint_panel
 from kefu.tickets.views.display import CalendarMemo, sla_view, transfer_departments
-from kefu.tickets.views.forms import FollowUpForm, ReplyForm, TransferForm
+from kefu.tickets.views.forms import FollowUpForm, ReplyForm
 
 MESSAGE_KINDS = {EventKind.REPLY, EventKind.CUSTOMER_MESSAGE, EventKind.NOTE, EventKind.CALL}
 STATUS_ACTIONS = {
@@ -94,7 +101,10 @@ def page_context(
         "next_statuses": next_statuses,
         "macros": _macros(ticket) if can_work else [],
         "follow_up_form": FollowUpForm(),
-        "transfer_form": TransferForm(),
+        "categories": list(Category.objects.filter(is_active=True).only("id", "name", "path"))
+        if can_work
+        else [],
+        "priorities": Priority.choices,
         "complaint": complaint_panel.panel(ticket, actor),
         "complaint_stages": list(ComplaintStage.choices),
         "stale": stale,

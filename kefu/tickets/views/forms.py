@@ -75,7 +75,12 @@ class IntakeForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     mode = forms.ChoiceField(
-        choices=[("reply", _("Reply to customer")), ("note", _("Internal note"))],
+        choices=[
+            ("reply", _("Reply to customer")),
+            ("note", _("Internal note")),
+            ("call_in", _("Call from customer")),
+            ("call_out", _("Call to customer")),
+        ],
         initial="reply",
     )
     next_follow_up_at = forms.DateTimeField(
@@ -130,3 +135,12 @@ class BulkForm(forms.Form):
 class SaveViewForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     query = forms.CharField(max_length=1000, required=False)
+
+
+class DetailsForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    reference = forms.CharField(label=_("Reference"), max_length=64, required=False)
+    version = forms.IntegerField(required=False)

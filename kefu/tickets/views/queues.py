@@ -49,7 +49,10 @@ def _tickets(actor: User, data: dict[str, Any], complaints: bool) -> Any:
     qs = selectors.list_tickets(actor, **kwargs)
     if data.get("priority"):
         qs = qs.filter(priority=data["priority"])
-    return qs.select_related("unit", "department", "assignee", "customer", "sla_policy")
+    related = ["unit", "department", "assignee", "customer", "sla_policy"]
+    if complaints:
+        related.append("complaint")
+    return qs.select_related(*related)
 
 
 def _options(actor: User) -> dict[str, Any]:
@@ -69,7 +72,11 @@ def _list(request: HttpRequest, complaints: bool) -> HttpResponse:
     actor = actor_of(request)
     filters = TicketFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
-    qs, sort = sort_queryset(_tickets(actor, data, complaints), request, SORT_COLUMNS, "-created")
+    qs = _tickets(actor, data, complaints)
+    if request.GET.get("sort"):
+        qs, sort = sort_queryset(qs, request, SORT_COLUMNS, "due")
+    else:  # the selector's order: most urgent first, no deadline last
+        sort = "due"
     page = paginate(request, qs)
     rows = list(page.object_list)
     annotate_sla(rows, timezone.now())
@@ -85,7 +92,7 @@ def _list(request: HttpRequest, complaints: bool) -> HttpResponse:
         "queue_views": QUEUE_VIEWS,
         "current_view": data.get("view", ""),
         "filtered": any(data.get(k) for k in TicketFilterForm.FILTER_KEYS),
-        "default_sort": "-created",
+        "default_sort": "due",
         "sort": sort,
         "complaints": complaints,
         "saved_views": list(SavedView.objects.filter(user=actor)),

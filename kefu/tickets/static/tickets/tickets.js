@@ -69,6 +69,6 @@
     var form = el.closest(".reply-box");
     if (form) form.classList.toggle("is-note", el.value === "note" && el.checked);
     var btn = form && form.querySelector("[data-send-label]");
-    if (btn) btn.textContent = btn.getAttribute(el.value === "note" ? "data-note-label" : "data-reply-label");
+    if (btn) btn.textContent = btn.getAttribute("data-" + el.value + "-label") || btn.getAttribute("data-reply-label");
   });
 })();
