@@ -16,6 +16,7 @@ from django.conf import settings
 from kefu.tickets.mail.charsets import decode_bytes, decode_header_value, decode_rfc2231, fix_8bit
 from kefu.tickets.mail.text import html_to_text, strip_quoted
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: not storable text
 _MSGID = re.compile(r"<[^<>\s]{1,250}>")
 _BAD_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 MAX_BODY_CHARS = 100_000
@@ -75,6 +76,11 @@ class ParsedMail:
             if mid not in seen:
                 seen.append(mid)
         return seen
+
+
+def clean_text(value: str) -> str:
+    """Text a database accepts (PostgreSQL refuses NUL; UTF-8 refuses lone surrogates)."""
+    return _UNSTORABLE.sub("\ufffd", value)
 
 
 def _raw(msg: Message, name: str) -> str | None:
@@ -153,7 +159,8 @@ def _filename(part: Message, index: int) -> str:
         if value:
             name = decode_rfc2231(value)
             break
-    name = _BAD_NAME.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" ._")
+    name = clean_text(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _BAD_NAME.sub("_", name).strip(" ._")
     if not name:
         ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
         name = f"attachment-{index}{ext}"
@@ -234,6 +241,10 @@ def parse_message(raw_bytes: bytes) -> ParsedMail:
     else:
         text = "\n\n".join(html_to_text(h) for h in html if h.strip())
     text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_BODY_CHARS]
-    mail.full_body = text.strip()
-    mail.body, mail.quote_removed = strip_quoted(text)
+    mail.full_body = clean_text(text.strip())
+    mail.body, mail.quote_removed = strip_quoted(mail.full_body)
+    mail.subject = clean_text(mail.subject)
+    mail.from_name = clean_text(mail.from_name)
+    mail.from_address = clean_text(mail.from_address)
+    mail.to = [clean_text(a) for a in mail.to]
     return mail

@@ -246,3 +246,17 @@ def test_mail_in_pipe_exit_code_and_no_traceback(settings):
     assert proc.returncode == 65
     assert b"Not a mail message" in proc.stderr
     assert b"Traceback" not in proc.stderr
+
+
+def test_nul_bytes_and_broken_text_are_stored_safely(org):
+    raw = raw_mail(
+        subject="Subject: bad\x00subject \udcff\udcfe",
+        body=b"line\x00one \xff\xfe\x80 end",
+        content_type="text/plain; charset=utf-8",
+        sender="Bad\x00Name <bad@example.com>",
+    )
+    ticket = ticket_of(ingest_mail(raw, now=NOW))
+    ticket.refresh_from_db()
+    assert "\x00" not in ticket.title + ticket.description + ticket.contact_name
+    assert ticket.title.startswith("bad\ufffdsubject")
+    assert ticket.description.startswith("line\ufffdone")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kefu.tickets.mail.charsets import decode_bytes, decode_header_value
 from kefu.tickets.mail.parse import MailParseError, parse_message
@@ -225,3 +228,41 @@ def test_charset_helpers():
     assert decode_bytes(b"\xff\xfe\xfd\xfc\x80", "utf-8").count("\ufffd") >= 1
     assert isinstance(decode_header_value("=?GB2312?B?broken?="), str)  # never raises
     assert html_to_text("<p>a</p><p>b</p>") == "a\n\nb"
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    header=st.binary(max_size=200),
+    body=st.binary(max_size=400),
+    content_type=st.sampled_from(
+        [
+            b"text/plain",
+            b"text/plain; charset=gb2312",
+            b"text/plain; charset=bogus",
+            b"text/html; charset=utf-8",
+            b'multipart/mixed; boundary="b"',
+            b"application/octet-stream; name*=gbk''%B7",
+        ]
+    ),
+    encoding=st.sampled_from([b"8bit", b"base64", b"quoted-printable", b"x-uuencode"]),
+)
+def test_any_bytes_parse_or_refuse_cleanly(header, body, content_type, encoding):
+    raw = (
+        b"From: a@b.example\r\nSubject: "
+        + header
+        + b"\r\nContent-Type: "
+        + content_type
+        + b"\r\nContent-Disposition: attachment; filename="
+        + header[:40]
+        + b"\r\nContent-Transfer-Encoding: "
+        + encoding
+        + b"\r\n\r\n--b\r\n"
+        + body
+    )
+    for candidate in (raw, body, header + b"\r\n\r\n" + body):
+        try:
+            mail = parse_message(candidate)
+        except MailParseError:
+            continue
+        assert isinstance(mail.subject, str)
+        assert isinstance(mail.body, str)
