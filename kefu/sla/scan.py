@@ -133,6 +133,27 @@ def _due_batch(now: datetime, size: int) -> list[Ticket]:
     return list(qs[:size])
 
 
+def _save(tickets: list[Ticket]) -> None:
+    """One parameterised UPDATE per ticket sent with executemany (pipelined on PostgreSQL):
+    much cheaper than bulk_update's CASE expressions for hundreds of rows."""
+    meta = Ticket._meta
+    columns = [meta.get_field(name).column for name in _FIELDS]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = %s" for c in columns)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        [
+            adapt(value) if isinstance(value, datetime) else value
+            for value in (getattr(t, name) for name in _FIELDS)
+        ]
+        + [t.pk]
+        for t in tickets
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _done_keys(tickets: list[Ticket]) -> dict[int, set[str]]:
     done: dict[int, set[str]] = {t.pk: set() for t in tickets}
     rows = TicketEvent.objects.filter(ticket_id__in=list(done), kind__in=_SLA_KINDS).values_list(
@@ -164,7 +185,7 @@ def scan_sla(*, now: datetime, batch_size: int | None = None) -> ScanResult:
                 seen.add(ticket.pk)
                 _process(batch, ticket, done[ticket.pk])
             TicketEvent.objects.bulk_create(batch.events)
-            Ticket.objects.bulk_update(tickets, _FIELDS)
+            _save(tickets)
             result.alerts += save_alerts(batch.alerts, now=now)
             result.checked += len(tickets)
             result.ticket_ids.extend(t.pk for t in tickets)
