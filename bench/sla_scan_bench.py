@@ -158,14 +158,14 @@ def _create_pg_database(url: str) -> None:
     import psycopg
 
     cfg = dj_database_url.parse(url)
-    conninfo = {
-        "host": cfg.get("HOST") or "127.0.0.1",
-        "port": cfg.get("PORT") or 5432,
-        "user": cfg.get("USER") or "postgres",
-        "password": cfg.get("PASSWORD") or None,
-        "dbname": "postgres",
-    }
-    with psycopg.connect(**conninfo, autocommit=True) as conn:
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=str(cfg.get("HOST") or "127.0.0.1"),
+        port=str(cfg.get("PORT") or 5432),
+        user=str(cfg.get("USER") or "postgres"),
+        password=str(cfg.get("PASSWORD") or ""),
+        dbname="postgres",
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
         if found.fetchone() is None:
             conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')

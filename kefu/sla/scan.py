@@ -137,10 +137,11 @@ def _save(tickets: list[Ticket]) -> None:
     """One parameterised UPDATE per ticket sent with executemany (pipelined on PostgreSQL):
     much cheaper than bulk_update's CASE expressions for hundreds of rows."""
     meta = Ticket._meta
-    columns = [meta.get_field(name).column for name in _FIELDS]
+    columns = [str(meta.get_field(name).column) for name in _FIELDS]  # type: ignore[union-attr]
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(c)} = %s" for c in columns)
-    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+    pk_column = str(meta.pk.column) if meta.pk is not None else "id"
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(pk_column)} = %s"
     adapt = connection.ops.adapt_datetimefield_value
     rows = [
         [
