@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -175,3 +175,27 @@ def public_lookup(number: str, phone: str) -> Ticket | None:
     if ticket.customer_id and ticket.customer.phones.filter(number=digits).exists():  # type: ignore[union-attr]
         return ticket
     return None
+
+
+def ticket_cursor(ticket: Ticket) -> str:
+    """Keyset cursor of a row in the list order (resolution_due nulls last, id)."""
+    due = ticket.resolution_due
+    stamp = "n" if due is None else str(int(due.timestamp() * 1_000_000))
+    return f"{stamp}.{ticket.pk}"
+
+
+def after_cursor(qs: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
+    """Rows after `cursor` in the list order: constant-time deep pages."""
+    stamp, _dot, raw_id = cursor.partition(".")
+    try:
+        pk = int(raw_id)
+        due = None if stamp == "n" else datetime.fromtimestamp(int(stamp) / 1_000_000, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValidationFailed(details={"after": "not a cursor from this list"}) from None
+    if due is None:
+        return qs.filter(resolution_due__isnull=True, pk__gt=pk)
+    return qs.filter(
+        Q(resolution_due__gt=due)
+        | Q(resolution_due=due, pk__gt=pk)
+        | Q(resolution_due__isnull=True)
+    )

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.params import functions as params
 
 from kefu.core.api_common import ERRORS, actor_of
@@ -16,6 +16,7 @@ from kefu.core.models import Department, OrgUnit, UnitAssignment, User
 from kefu.core.selectors import org as org_selectors
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
+from kefu.tickets.api.pagination import TicketPagination
 from kefu.tickets.models import Attachment, Category, Queue
 from kefu.tickets.schemas import (
     AssignIn,
@@ -130,7 +131,7 @@ def create_ticket(
 
 
 @router.get("", response={200: list[TicketListOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(TicketPagination)
 def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> Any:
     return selectors.list_tickets(actor_of(request), **filters.dict())
 

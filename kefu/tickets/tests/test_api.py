@@ -280,3 +280,47 @@ def test_customer_lookup_and_create(org, east_agent, make_user, api_as):
     assert r.status_code == 422
     r = api_as(south).post("/api/v1/customers", {"name": "x", "unit_id": org.shanghai.pk})
     assert r.status_code == 404
+
+
+def test_keyset_cursor_walks_the_same_order(org, east_agent, api_as):
+    base = timezone.now()
+    for i in range(7):
+        t = create_ticket(
+            actor=east_agent, unit=org.shanghai, type="enquiry", channel="phone", title=f"k{i}"
+        )
+        # two without a due time (sorted last), two sharing one due time
+        due = None if i in (2, 5) else base + timedelta(hours=i % 3)
+        Ticket.objects.filter(pk=t.pk).update(resolution_due=due)
+    client = api_as(east_agent)
+    full = [i["id"] for i in client.get(URL, {"limit": 100}).json()["items"]]
+    walked: list[int] = []
+    after = ""
+    while True:
+        page = client.get(URL, {"limit": 2, "after": after}).json()
+        assert page["count"] == 7
+        walked += [i["id"] for i in page["items"]]
+        if not page["next_after"]:
+            break
+        after = page["next_after"]
+    assert walked == full
+    assert client.get(URL, {"after": "garbage"}).status_code == 422
+
+
+def test_detail_query_count_and_allowed_actions(org, make_user, api_as, django_assert_num_queries):
+    from kefu.tickets.services.complaints import allowed_actions
+
+    sup = make_user(Role.SUPERVISOR, org.east)
+    client = api_as(sup)
+    r = client.post(URL, _body(type="complaint", title="投诉快递员态度"))
+    assert r.status_code == 201
+    t = Ticket.objects.get(pk=r.json()["id"])
+    expected = allowed_actions(ticket=t, actor=sup)
+    assert expected
+    assert r.json()["allowed_actions"] == expected
+    client.get(f"{URL}/{t.pk}")
+    # token + user, scope, ticket with its relations, complaint
+    with django_assert_num_queries(4):
+        r = client.get(f"{URL}/{t.pk}")
+    assert r.json()["allowed_actions"] == expected
+    with django_assert_num_queries(5):  # token, scope, ticket, events with actors, attachments
+        client.get(f"{URL}/{t.pk}/events")

@@ -1,0 +1,39 @@
+"""Ticket list pagination: limit/offset with a total count, or a keyset `after` cursor
+(pass the previous page's `next_after`) that stays fast however deep the page."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from kefu.tickets.selectors import after_cursor, ticket_cursor
+
+
+class TicketPagination(PaginationBase):
+    class Input(Schema):
+        limit: int = Field(25, ge=1, le=200)
+        offset: int = Field(0, ge=0)
+        after: str = Field("", max_length=64)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next_after: str | None = None
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        count = queryset.count()
+        page = after_cursor(queryset, pagination.after) if pagination.after else queryset
+        if not pagination.after:
+            page = page[pagination.offset :]
+        items = list(page[: pagination.limit + 1])
+        more = len(items) > pagination.limit
+        items = items[: pagination.limit]
+        return {
+            "items": items,
+            "count": count,
+            "next_after": ticket_cursor(items[-1]) if items and more else None,
+        }
