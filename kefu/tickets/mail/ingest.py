@@ -20,7 +20,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import OrgUnit
 from kefu.core.services.audit import record_audit
 from kefu.customers.models import Customer
-from kefu.tickets.choices import Channel, EventKind, TicketType
+from kefu.tickets.choices import Channel, EventKind, Status, TicketType
 from kefu.tickets.events import add_event
 from kefu.tickets.mail.parse import MailAttachment, ParsedMail, SkippedAttachment, parse_message
 from kefu.tickets.models import Ticket, TicketEvent
@@ -172,23 +172,34 @@ def _ignore(mail: ParsedMail, ticket: Ticket | None, reason: str) -> IngestResul
     return IngestResult("ignored", None, reason=reason)
 
 
-def _open_ticket(mail: ParsedMail, files: list[MailAttachment], now: datetime) -> IngestResult:
+def _customer(mail: ParsedMail, follows: Ticket | None) -> Customer | None:
+    if follows is not None and follows.customer is not None:
+        return follows.customer
+    if not mail.from_address:
+        return None
+    return Customer.objects.filter(email__iexact=mail.from_address).order_by("pk").first()
+
+
+def _open_ticket(
+    mail: ParsedMail, files: list[MailAttachment], now: datetime, *, follows: Ticket | None
+) -> IngestResult:
+    """A new ticket; `follows` is the closed ticket the mail answers (both get a pointer)."""
     from kefu.tickets.services.attachments import add_attachment
     from kefu.tickets.services.intake import create_ticket
 
     title = SUBJECT_TAG.sub("", mail.subject).strip()[:200] or _("(no subject)")
-    customer = (
-        Customer.objects.filter(email__iexact=mail.from_address).order_by("pk").first()
-        if mail.from_address
-        else None
-    )
+    customer = _customer(mail, follows)
+    description = _text(mail)
+    if follows is not None:
+        lead = _("Follow-up to the closed ticket %(number)s.") % {"number": follows.number}
+        description = f"{lead}\n\n{description}"
     ticket = create_ticket(
         actor=None,
-        unit=customer.unit if customer is not None else _default_unit(),
+        unit=follows.unit if follows else customer.unit if customer else _default_unit(),
         type=TicketType.ENQUIRY,
         channel=Channel.EMAIL,
         title=title,
-        description=_text(mail),
+        description=description,
         customer=customer,
         contact_name=mail.from_name or mail.from_address.split("@")[0],
         contact_email=mail.from_address[:254],
@@ -198,7 +209,17 @@ def _open_ticket(mail: ParsedMail, files: list[MailAttachment], now: datetime) -
     event = ticket.events.filter(kind=EventKind.CREATED).first()
     for upload in _files(files):
         add_attachment(actor=None, ticket=ticket, event=event, upload=upload)
-    return IngestResult("created", ticket, event)
+    if follows is None:
+        return IngestResult("created", ticket, event)
+    add_event(
+        ticket=follows,
+        kind=EventKind.NOTE,
+        actor=None,
+        body=_("The customer wrote again after closing; new ticket %(number)s opened.")
+        % {"number": ticket.number},
+        data={"follow_up": ticket.number},
+    )
+    return IngestResult("created", ticket, event, reason=f"follow-up to {follows.number}")
 
 
 def ingest_mail(raw_bytes: bytes, *, now: datetime | None = None) -> IngestResult:
@@ -217,8 +238,8 @@ def ingest_mail(raw_bytes: bytes, *, now: datetime | None = None) -> IngestResul
         if mail.is_automatic:
             return _ignore(mail, ticket, mail.auto_reason)
         files = _usable(mail)
-        if ticket is None:
-            result = _open_ticket(mail, files, now)
+        if ticket is None or ticket.status == Status.CLOSED:
+            result = _open_ticket(mail, files, now, follows=ticket)
         else:
             from kefu.tickets.services.work import add_customer_message
 

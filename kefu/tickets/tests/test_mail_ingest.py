@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kefu.core.models import AuditEvent
 from kefu.customers.models import Customer
@@ -27,6 +28,8 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KEFU_MAIL_FROM = "客服中心 <kefu@shop.example>"
+    with translation.override("en"):  # notes are asserted by their English msgids
+        yield
 
 
 def ticket_of(result: IngestResult) -> Ticket:
@@ -260,3 +263,20 @@ def test_nul_bytes_and_broken_text_are_stored_safely(org):
     assert "\x00" not in ticket.title + ticket.description + ticket.contact_name
     assert ticket.title.startswith("bad\ufffdsubject")
     assert ticket.description.startswith("line\ufffdone")
+
+
+def test_reply_to_a_closed_ticket_opens_a_follow_up(org):
+    old = ticket_of(ingest_mail(first_mail(), now=NOW))
+    Ticket.objects.filter(pk=old.pk).update(status="closed")
+    result = ingest_mail(
+        raw_mail(message_id="<late@example.com>", extra="In-Reply-To: <first@example.com>\r\n"),
+        now=NOW,
+    )
+    new = ticket_of(result)
+    assert (result.outcome, result.reason) == ("created", f"follow-up to {old.number}")
+    assert new != old
+    assert new.unit == old.unit
+    assert new.description == f"Follow-up to the closed ticket {old.number}.\n\nhello"
+    note = old.events.get(kind=EventKind.NOTE)
+    assert note.data == {"follow_up": new.number}
+    assert not old.events.filter(kind=EventKind.CUSTOMER_MESSAGE).exists()
