@@ -19,6 +19,7 @@ from kefu.tickets.locks import lock_ticket
 from kefu.tickets.models import Ticket, TicketEvent
 
 MAX_BODY = 20_000
+MAX_CUSTOMER_BODY = 200_000
 
 
 def begin(
@@ -64,11 +65,17 @@ def sync_back(original: Ticket, locked: Ticket) -> None:
             field.delete_cached_value(original)
 
 
-def clean_body(body: str, *, field: str = "body", required: bool = True) -> str:
+def clean_body(
+    body: str, *, field: str = "body", required: bool = True, truncate: bool = False
+) -> str:
+    """Strip NUL bytes and blanks; refuse empty (when required) or over-long text, or cut
+    it (`truncate`, for what customers send: their mail must never bounce off a limit)."""
     text = (body or "").replace("\x00", "").strip()
     if required and not text:
         raise ValidationFailed(details={field: _("Write something first.")})
     if len(text) > MAX_BODY:
+        if truncate:
+            return text[:MAX_CUSTOMER_BODY]
         raise ValidationFailed(details={field: _("At most %(n)d characters.") % {"n": MAX_BODY}})
     return text
 

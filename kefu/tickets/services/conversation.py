@@ -151,7 +151,7 @@ def add_customer_message(
     """The customer wrote again (mail, web). A ticket waiting on them or resolved reopens
     and its paused clocks resume."""
     now = now or timezone.now()
-    text = clean_body(body, required=not files)
+    text = clean_body(body, required=False, truncate=True)
     with transaction.atomic():
         locked = begin(actor=None, ticket=ticket)
         before = locked.status

@@ -278,3 +278,14 @@ def test_bulk_assign_all_or_nothing(org, make_user):
     with pytest.raises(NotFound):
         work.bulk_assign(actor=sup, tickets=[c, a], assignee=None)
     assert Ticket.objects.get(pk=a.pk).assignee_id == agent.pk
+
+
+def test_customer_message_never_refused_for_length_or_emptiness(org, make_user):
+    agent = make_user(Role.AGENT, org.east)
+    t = _ticket(agent, org.shanghai)
+    long = work.add_customer_message(ticket=t, body="长" * 300_000, now=NOW)
+    assert len(long.body) == 200_000
+    empty = work.add_customer_message(ticket=t, body="", now=NOW)
+    assert empty.body == ""
+    with pytest.raises(ValidationFailed):
+        work.add_reply(actor=agent, ticket=t, body="长" * 20_001, now=NOW)
