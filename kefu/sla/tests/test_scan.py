@@ -232,3 +232,18 @@ def test_through_the_ticket_services(people):
     ticket.refresh_from_db()
     assert ticket.next_sla_check_at is None
     assert scan_sla(now=at(2026, 11, 30, 9, 0)).checked == 0
+
+
+def test_periodic_job_every_minute(people):
+    from datetime import timedelta
+
+    from kefu.core.schedule import periodic_jobs
+    from kefu.sla.tasks import sla_scan
+
+    job = next(j for j in periodic_jobs() if j.name == "sla.scan")
+    assert (job.every, job.task) == (timedelta(minutes=1), sla_scan)
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+    _ticket(agent, at(2026, 1, 5, 9, 0))  # long overdue by the real clock
+    result = sla_scan.call()
+    assert (result["checked"], result["breaches"]) == (1, 1)
