@@ -73,7 +73,9 @@ def test_smtp_listener_files_a_chinese_mail_and_a_reply(listener):
     code, reply = deliver(listener, answer.as_bytes())
     assert (code, reply.decode()) == (250, f"2.0.0 OK added {ticket.number}")
     assert Ticket.objects.count() == 1
-    assert ticket.events.filter(kind=EventKind.CUSTOMER_MESSAGE).count() == 1
+    message = ticket.events.get(kind=EventKind.CUSTOMER_MESSAGE)
+    assert message.message_id == "<smtp-2@example.com>"
+    assert list(message.attachments.values_list("filename", flat=True)) == ["铭牌照片.png"]
 
 
 def test_smtp_listener_refuses_unreadable_mail(listener):

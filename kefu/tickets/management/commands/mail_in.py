@@ -5,6 +5,11 @@ kefu mail-in --smtp 127.0.0.1:2525    # an SMTP listener until SIGTERM / Ctrl-C
 
 Exit codes for the pipe: 0 filed, 65 (EX_DATAERR) not a mail, 75 (EX_TEMPFAIL) a temporary
 failure the MTA should retry.
+
+Postfix, pipe:      /etc/aliases   kefu: "|/srv/kefu/.venv/bin/kefu mail-in"
+Postfix, listener:  transport_maps  kefu.example.com  smtp:[127.0.0.1]:2525
+The listener answers 250 with the ticket number, 554 for unreadable mail and 451 (retry
+later) on other errors; a redelivered Message-ID files nothing twice.
 """
 
 from __future__ import annotations
