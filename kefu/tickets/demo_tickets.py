@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.core.demo.company import BATCH
 from kefu.core.demo.registry import DemoContext
@@ -89,7 +90,7 @@ class Gen:
 def _received_times(rng: random.Random, anchor: datetime, n: int) -> list[datetime]:
     """Weekday-heavy, daytime-heavy contact times in the DAYS before `anchor`."""
     out = []
-    for _ in range(n):
+    for _i in range(n):
         day = rng.randint(1, DAYS)
         if (anchor - timedelta(days=day)).isoweekday() >= 6 and rng.random() < 0.5:
             day = max(1, day - 2)
@@ -238,9 +239,9 @@ def _route(gen: Gen, t: Ticket, code: str | None, events: list[TicketEvent]) -> 
     t.department_id, t.queue_id = rule.department_id, rule.queue_id
     t.priority = rule.priority or t.priority
     data = {"rule": rule.pk, "department": t.department_id, "queue": t.queue_id,
-            "priority": t.priority}  # fmt: skip
-    events.append(_event(EventKind.CLASSIFIED, t.received_at, None,
-                         f"Routed by rule “{rule.name}”.", data=data))  # fmt: skip
+            "priority": t.priority, "sla_policy": rule.sla_policy_id}  # fmt: skip
+    body = _("Routed by rule “%(rule)s”.") % {"rule": rule.name}
+    events.append(_event(EventKind.CLASSIFIED, t.received_at, None, body, data=data))
 
 
 def _policy(gen: Gen, t: Ticket) -> None:
@@ -264,7 +265,7 @@ def _assign(gen: Gen, t: Ticket, at: datetime, events: list[TicketEvent]) -> Use
         return None
     t.assignee = gen.rng.choice(members)
     events.append(_event(EventKind.ASSIGNED, at, gen.supervisor, _label(t.assignee),
-                         data={"assignee": t.assignee.pk}))  # fmt: skip
+                         data={"from": None, "to": t.assignee.pk}))  # fmt: skip
     return t.assignee
 
 

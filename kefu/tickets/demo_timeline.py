@@ -73,7 +73,7 @@ def work_timeline(gen: Gen, t: Ticket, status: str, events: list[TicketEvent]) -
         follow = later(gen, at, 60, 4320) + timedelta(days=rng.randint(0, 3))
         t.next_follow_up_at = follow
         events.append(_ev(EventKind.FOLLOW_UP, later(gen, at, 5, 60), who, "跟进处理进度",
-                          next_follow_up_at=follow))  # fmt: skip
+                          next_follow_up_at=follow, data={"at": follow.isoformat()}))  # fmt: skip
         sla_open(gen, t, events)
         return
     resolve(gen, t, later(gen, at, 30, 3 * 1440), who, events, Status.OPEN, status)

@@ -68,7 +68,7 @@ def snapshot() -> dict[str, Any]:
                 "body",
                 "is_public",
                 "data__action",
-                "data__to",
+                "data__from",
             )
         ),  # fmt: skip
         "complaints": list(
