@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from kefu.tickets.views import actions, detail, intake, queues, settings
+from kefu.sla import views as sla_views
+from kefu.tickets.views import actions, detail, intake, queues, settings, settings_rules
 
 app_name = "tickets"
 
@@ -26,4 +27,16 @@ urlpatterns = [
     path("settings/categories/", settings.categories, name="settings_categories"),
     path("settings/queues/", settings.queues, name="settings_queues"),
     path("settings/macros/", settings.macros, name="settings_macros"),
+    path("settings/rules/", settings_rules.rules, name="settings_rules"),
+    path(
+        "settings/rules/<int:rule_id>/delete/",
+        settings_rules.delete_rule,
+        name="settings_rule_delete",
+    ),
+    path("settings/sla/", sla_views.policies, name="settings_policies"),
+    path(
+        "settings/sla/<int:policy_id>/delete/",
+        sla_views.delete_policy,
+        name="settings_policy_delete",
+    ),
 ]

@@ -66,3 +66,79 @@ def test_queue_and_macro(ui, hq_manager, org):
         {"name": "问候", "body": "{{ customer.name }}您好", "is_active": "on"},
     )
     assert Macro.objects.get().body == "{{ customer.name }}您好"
+
+
+def test_routing_rule_create_edit_delete(ui, hq_manager, org):
+    from kefu.tickets.models import RoutingRule
+
+    client = ui(hq_manager)
+    response = client.post(
+        url("tickets:settings_rules"),
+        {
+            "name": "破损→质量部",
+            "order": 10,
+            "is_active": "on",
+            "types": ["complaint", "after_sales"],
+            "keywords": "破损，压坏 碎",
+            "department": org.quality_hq.pk,
+            "priority": "high",
+            "assign_strategy": "none",
+        },
+    )
+    assert response.status_code == 302
+    rule = RoutingRule.objects.get()
+    assert (rule.types, rule.keywords, rule.department_id, rule.priority) == (
+        ["complaint", "after_sales"],
+        ["破损", "压坏", "碎"],
+        org.quality_hq.pk,
+        "high",
+    )
+    html = client.get(url("tickets:settings_rules"), {"edit": rule.pk}).content.decode()
+    assert "破损，压坏，碎" in html
+    client.post(url("tickets:settings_rule_delete", rule.pk))
+    assert not RoutingRule.objects.exists()
+
+
+def test_sla_policy_in_hours(ui, hq_manager):
+    from kefu.sla.models import SlaPolicy
+
+    client = ui(hq_manager)
+    before = SlaPolicy.objects.count()
+    response = client.post(
+        url("tickets:settings_policies"),
+        {
+            "name": "加急投诉",
+            "order": 5,
+            "is_active": "on",
+            "ticket_type": "complaint",
+            "priority": "urgent",
+            "first_response": "2",
+            "resolution": "24",
+            "business_time": "on",
+            "warn_ratio": "0.75",
+        },
+    )
+    assert response.status_code == 302
+    p = SlaPolicy.objects.get(name="加急投诉")
+    assert (p.first_response_minutes, p.next_response_minutes, p.resolution_minutes) == (
+        120,
+        None,
+        1440,
+    )
+    assert str(p.warn_ratio) == "0.75"
+    listing = client.get(url("tickets:settings_policies"))
+    assert listing.status_code == 200
+    assert "加急投诉" in listing.content.decode()
+    edit = client.get(url("tickets:settings_policies"), {"edit": p.pk}).content.decode()
+    assert 'value="24.00"' in edit or 'value="24"' in edit
+    assert SlaPolicy.objects.count() == before + 1
+    bad = client.post(
+        url("tickets:settings_policies"), {"name": "加急投诉", "order": 6, "warn_ratio": "0.8"}
+    )
+    assert "Another policy has this name" in bad.content.decode()
+
+
+def test_rules_and_policies_need_configure(ui, org, make_user):
+    supervisor = make_user(Role.SUPERVISOR, org.east)
+    assert ui(supervisor).get(url("tickets:settings_rules")).status_code == 403
+    assert ui(supervisor).get(url("tickets:settings_policies")).status_code == 403
