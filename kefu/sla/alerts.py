@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from kefu.core.choices import Role
@@ -55,21 +55,38 @@ def _business_ago(now: datetime, hours: int) -> datetime:
     return clock.subtract(now, timedelta(hours=hours))
 
 
+def _alerted(kind: str) -> QuerySet[TicketEvent]:
+    return TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=EventKind.ALERT, data__alert=kind)
+
+
 def _candidates(now: datetime) -> dict[str, QuerySet[Ticket]]:
+    """Open tickets with an occasion not alerted yet (the dedupe is in SQL, so old occasions
+    never crowd out new ones under the per-run LIMIT)."""
     base = Ticket.objects.filter(status__in=_OPEN).select_related("unit")
     quiet_since = _business_ago(now, tracking_hours())
-    tracked = Max("events__created_at", filter=~Q(events__kind__in=_SYSTEM_KINDS))
+    tracking = TicketEvent.objects.filter(ticket=OuterRef("pk")).exclude(kind__in=_SYSTEM_KINDS)
+    last_alert = _alerted(TRACKING_LATE).order_by("-pk").values("pk")[:1]
     return {
-        FOLLOW_UP_PASSED: base.filter(next_follow_up_at__lt=now),
+        # the ALERT event carries the follow-up time it was about in next_follow_up_at
+        FOLLOW_UP_PASSED: base.filter(next_follow_up_at__lt=now).exclude(
+            Exists(
+                _alerted(FOLLOW_UP_PASSED).filter(next_follow_up_at=OuterRef("next_follow_up_at"))
+            )
+        ),
         COMPLAINT_NO_REPLY: base.filter(
             type=TicketType.COMPLAINT,
             first_responded_at__isnull=True,
             first_response_due__lt=now,
-        ),
+        ).exclude(Exists(_alerted(COMPLAINT_NO_REPLY))),
+        # silent since quiet_since, and no alert yet after the last tracking step
         TRACKING_LATE: base.exclude(status=Status.PENDING)
         .filter(received_at__lt=quiet_since)
-        .annotate(last_tracked=tracked)
-        .filter(last_tracked__lt=quiet_since),
+        .exclude(Exists(tracking.filter(created_at__gte=quiet_since)))
+        .annotate(
+            last_track=Subquery(tracking.order_by("-pk").values("pk")[:1]),
+            last_alert=Subquery(last_alert),
+        )
+        .filter(Q(last_alert__isnull=True) | Q(last_alert__lt=F("last_track"))),
     }
 
 
@@ -78,8 +95,7 @@ def _key(kind: str, ticket: Ticket) -> str:
         assert ticket.next_follow_up_at is not None
         return f"alert:{kind}:{ticket.pk}:{ticket.next_follow_up_at.isoformat()}"
     if kind == TRACKING_LATE:
-        last = getattr(ticket, "last_tracked", None)
-        return f"alert:{kind}:{ticket.pk}:{last.isoformat() if last else ''}"
+        return f"alert:{kind}:{ticket.pk}:{getattr(ticket, 'last_track', '')}"
     return f"alert:{kind}:{ticket.pk}"
 
 
@@ -118,6 +134,7 @@ def scan_prohibitions(*, now: datetime) -> AlertResult:
                     actor_label="system",
                     body=_text(kind, t),
                     data={"key": keys[t.pk], "alert": kind},
+                    next_follow_up_at=t.next_follow_up_at if kind == FOLLOW_UP_PASSED else None,
                 )
                 for t in fresh
             )

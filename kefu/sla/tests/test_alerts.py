@@ -110,3 +110,18 @@ def test_command_runs_alerts(org, people):
     call_command("sla_scan", "--now", "2026-11-23T10:30:00+08:00", stdout=out)
     assert "1 follow-ups passed" in out.getvalue()
     assert _alerts(ticket) == ["follow_up_passed"]
+
+
+def test_alerted_occasions_never_crowd_out_new_ones(org, people, monkeypatch):
+    from kefu.sla import alerts
+
+    monkeypatch.setattr(alerts, "LIMIT", 1)
+    first = _ticket(people, org.shanghai, at(2026, 11, 23, 9, 0))
+    second = _ticket(people, org.shanghai, at(2026, 11, 23, 9, 0))
+    Ticket.objects.filter(pk__in=[first.pk, second.pk]).update(
+        next_follow_up_at=at(2026, 11, 23, 10, 0)
+    )
+    assert scan_prohibitions(now=at(2026, 11, 23, 10, 5)).follow_up_passed == 1
+    assert scan_prohibitions(now=at(2026, 11, 23, 10, 6)).follow_up_passed == 1
+    assert scan_prohibitions(now=at(2026, 11, 23, 10, 7)).follow_up_passed == 0
+    assert (_alerts(first), _alerts(second)) == (["follow_up_passed"], ["follow_up_passed"])
