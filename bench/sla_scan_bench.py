@@ -8,7 +8,8 @@ Runs on the configured database (DATABASE_URL; migrated first; a missing Postgre
 database is created). Tickets go into a unit of their own (code BENCH-SLA) and are removed
 before each run. The due tickets have a first response due a minute ago, so the scan
 records a breach, a level-1 escalation and an alert for the unit's supervisor on each.
-Also timed: a second scan at the same moment (nothing due: the index lookup alone).
+Also timed: a second scan at the same moment (nothing due: the index lookup alone), and the
+prohibition alerts (the due tickets' follow-up date passed five minutes ago).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def _ticket(i: int, unit: Any, policy: Any, now: datetime, due: bool, rng: rando
         sla_state="on_track",
         first_response_due=first_due,
         next_sla_check_at=check,
+        next_follow_up_at=now - timedelta(minutes=5) if due else None,
     )
 
 
@@ -110,6 +112,7 @@ def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    from kefu.sla.alerts import scan_prohibitions
     from kefu.sla.scan import scan_sla
 
     now = now or datetime.now().astimezone()
@@ -124,6 +127,9 @@ def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
     began = time.perf_counter()
     again = scan_sla(now=now)
     idle_s = time.perf_counter() - began
+    began = time.perf_counter()
+    alerts = scan_prohibitions(now=now)
+    alerts_s = time.perf_counter() - began
     return {
         "tickets": tickets,
         "due": due,
@@ -135,6 +141,8 @@ def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
         "queries": len(ctx.captured_queries),
         "idle_scan_ms": idle_s * 1000,
         "idle_checked": again.checked,
+        "prohibition_scan_s": alerts_s,
+        "follow_up_alerts": alerts.follow_up_passed,
         "populate_s": populate_s,
         "plan": _plan(now),
         "vendor": connection.vendor,
