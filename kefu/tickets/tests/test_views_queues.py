@@ -115,3 +115,18 @@ def test_queue_query_count_does_not_grow(ui, bench, org, django_assert_num_queri
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get(url("tickets:list"))
     assert response.content.decode().count("data-row-link") == 7
+
+
+def test_default_shows_open_tickets_only(ui, bench):
+    from kefu.tickets.services import work
+
+    work.change_status(actor=bench["agent"], ticket=bench["b"], status="resolved")
+    client = ui(bench["agent"])
+    html = client.get(url("tickets:list")).content.decode()
+    assert bench["a"].number in html
+    assert bench["b"].number not in html
+    html = client.get(url("tickets:list"), {"status": "all"}).content.decode()
+    assert bench["b"].number in html
+    html = client.get(url("tickets:list"), {"q": bench["b"].number}).content.decode()
+    assert bench["b"].number in html
+    assert bench["a"].number not in html

@@ -302,3 +302,11 @@ def test_edit_details(ui, bench):
 def test_list_sorted_by_number(ui, bench):
     html = ui(bench["agent"]).get(url("tickets:list"), {"sort": "-number"}).content.decode()
     assert html.index(bench["b"].number) < html.index(bench["a"].number)
+
+
+def test_closed_ticket_offers_notes_only(ui, bench):
+    a = bench["a"]
+    work.change_status(actor=bench["agent"], ticket=a, status="closed")
+    html = ui(bench["agent"]).get(url("tickets:detail", a.pk)).content.decode()
+    assert 'value="note" checked' in html
+    assert 'value="reply"' not in html

@@ -79,6 +79,10 @@ def page_context(
     events = list(selectors.ticket_events(ticket))
     for e in events:
         e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
+        action = e.data.get("action") if isinstance(e.data, dict) else None
+        e.label = (  # type: ignore[attr-defined]
+            complaint_panel.ACTION_LABELS.get(action) if e.kind == EventKind.COMPLAINT else None
+        ) or e.get_kind_display()
     departments = transfer_departments(actor, [unit.path])
     people = _people(actor, ticket) if can_work else []
     next_statuses = [
@@ -95,6 +99,7 @@ def page_context(
         "can_work": can_work,
         "can_assign": can_assign,
         "is_open": ticket.status in OPEN_STATUSES,
+        "is_closed": ticket.status == Status.CLOSED,
         "reply_form": reply_form or ReplyForm(initial={"version": ticket.version, "mode": "reply"}),
         "people": people,
         "department_options": list(departments) if can_work else [],

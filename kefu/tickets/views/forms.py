@@ -26,7 +26,11 @@ QUEUE_VIEWS = {
 class TicketFilterForm(forms.Form):
     view = forms.ChoiceField(required=False, choices=[("", _("All")), *QUEUE_VIEWS.items()])
     q = forms.CharField(required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_ANY + Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open")), ("all", _("Any status")), *Status.choices],
+    )
     type = forms.ChoiceField(label=_("Type"), required=False, choices=_ANY + TicketType.choices)
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=_ANY + Priority.choices

@@ -38,10 +38,11 @@ SORT_COLUMNS = {
 
 def _tickets(actor: User, data: dict[str, Any], complaints: bool) -> Any:
     kwargs: dict[str, Any] = {
-        key: data[key]
-        for key in ("status", "type", "unit", "department", "assignee", "q")
-        if data.get(key)
+        key: data[key] for key in ("type", "unit", "department", "assignee", "q") if data.get(key)
     }
+    status = data.get("status") or ("" if data.get("q") else "active")  # default: open ones
+    if status != "all" and status:
+        kwargs["status"] = status
     if complaints:
         kwargs["type"] = TicketType.COMPLAINT
     if data.get("view"):
