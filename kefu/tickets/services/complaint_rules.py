@@ -101,6 +101,7 @@ def _limits() -> dict[str, Decimal | None]:
 
 
 _ZERO = Decimal("0")
+MAX_ID = 2**63 - 1
 
 
 def role_limit(role: str, unit_kind: str) -> Decimal | None:
@@ -241,7 +242,7 @@ def clean_fields(action: str, raw: dict[str, Any], *, has_demand: bool) -> dict[
         f.text("note", required=False)
         f.text("tactful_reply", required=raw.get("valid") is False)
     elif action == "investigate":
-        f.integer("responsible_department_id", low=1)
+        f.integer("responsible_department_id", low=1, high=MAX_ID)
         f.text("responsible_person", max_length=100)
         f.text("root_cause")
         f.choice("cause_category", CAUSE_CATEGORIES)
@@ -256,7 +257,7 @@ def clean_fields(action: str, raw: dict[str, Any], *, has_demand: bool) -> dict[
         f.text("description")
         f.money("cost")
     elif action == "approve":
-        f.integer("remedy_id", low=1)
+        f.integer("remedy_id", low=1, high=MAX_ID)
     elif action in ("reject_remedies", "customer_rejects"):
         f.text("note")
     elif action == "implement":

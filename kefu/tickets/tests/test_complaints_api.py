@@ -194,3 +194,42 @@ def test_stats_and_case_library(people: People, api: Any) -> None:
         5,
     )
     assert api(p.south_handler).get("/api/v1/complaints/cases").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": ["judge"]},
+        {"action": None},
+        {"action": "judge", "valid": "maybe"},
+        {"action": "judge", "valid": True, "note": {"x": 1}},
+        {"action": "investigate", "responsible_department_id": "1e9"},
+        {"action": "investigate", "responsible_department_id": 10**30},
+        {"action": "propose_remedy", "kind": "refund", "description": "x", "cost": "abc"},
+        {"action": "propose_remedy", "kind": "refund", "description": "x", "cost": "1e400"},
+        {"action": "propose_remedy", "kind": "refund", "description": "x", "cost": "NaN"},
+        {"action": "propose_remedy", "kind": ["refund"], "description": "x", "cost": 1},
+        {"action": "approve", "remedy_id": 999999},
+        {"action": "approve", "remedy_id": -1},
+        {"action": "record_revisit", "satisfaction": 3.5},
+        {"action": "summarise", "summary": "x" * 5000},
+        {"action": "summarise", "summary": "x", "add_to_case_library": "yes"},
+    ],
+)
+def test_odd_input_is_a_clear_4xx(people: People, api: Any, body: dict[str, Any]) -> None:
+    t = people.complaint()
+    stage = {
+        "judge": S.JUDGE,
+        "investigate": S.INVESTIGATE,
+        "propose_remedy": S.PROPOSE,
+        "approve": S.APPROVE,
+        "record_revisit": S.REVISIT,
+        "summarise": S.SUMMARISE,
+    }.get(body["action"] if isinstance(body["action"], str) else "", S.REGISTER)
+    people.to_stage(t, stage)
+    t.refresh_from_db()
+    version = t.version
+    res = api(people.hq_manager).post(_url(t), body)
+    assert res.status_code in (400, 409, 422), res.content
+    t.refresh_from_db()
+    assert t.version == version
