@@ -79,7 +79,7 @@ def page_context(
     events = list(selectors.ticket_events(ticket))
     for e in events:
         e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
-        action = e.data.get("action") if isinstance(e.data, dict) else None
+        action = str(e.data.get("action", "")) if isinstance(e.data, dict) else ""
         e.label = (  # type: ignore[attr-defined]
             complaint_panel.ACTION_LABELS.get(action) if e.kind == EventKind.COMPLAINT else None
         ) or e.get_kind_display()
