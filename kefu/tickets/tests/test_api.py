@@ -70,6 +70,16 @@ def test_create_validation(org, east_agent, api_as):
     assert api_as(None).post(URL, _body()).status_code == 401
 
 
+def test_roles_without_work_permission_cannot_create(org, make_user, api_as):
+    auditor = make_user(Role.AUDITOR, org.east)
+    r = api_as(auditor).post(URL, _body(unit_id=org.shanghai.pk))
+    assert r.status_code == 403
+    assert r.json()["code"] == "permission_denied"
+    assert Ticket.objects.count() == 0
+    assert TicketEvent.objects.count() == 0
+    assert AuditEvent.objects.filter(action="ticket.create").count() == 0
+
+
 def test_received_at_rules(org, east_agent, make_user, api_as):
     client = api_as(east_agent)
     future = (timezone.now() + timedelta(hours=1)).isoformat()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kefu.core.errors import DomainError
+from kefu.core.middleware import client_ip
 from kefu.customers.services import normalize_phone
 from kefu.tickets import selectors
 from kefu.tickets.choices import TicketType
@@ -69,7 +70,7 @@ class LookupForm(forms.Form):
 def _over_limit(request: HttpRequest, bucket: str, setting: str, default: tuple[int, int]) -> bool:
     """Count this request against the IP's budget; True once the budget is spent."""
     limit, window = getattr(settings, setting, default)
-    key = f"kefu:public:{bucket}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"kefu:public:{bucket}:{client_ip(request) or ''}"
     if cache.add(key, 1, window):
         return limit < 1
     try:
