@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection, connections
 
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.models import AuditEvent
 from kefu.tickets.choices import ComplaintStage, EventKind, Status
 from kefu.tickets.errors import TransitionRefused
-from kefu.tickets.models import Remedy, TicketEvent
+from kefu.tickets.models import Remedy, Ticket, TicketEvent
 from kefu.tickets.services.complaint_rules import (
     ACTIONS,
     ApprovalLimitExceeded,
@@ -293,3 +295,44 @@ def test_non_complaint_ticket_is_refused(people: People) -> None:
     with pytest.raises(TransitionRefused) as exc:
         transition(actor=people.hq_manager, ticket=t, action="register", fields={"demand": "x"})
     assert exc.value.details["stage"] is None
+
+
+def _race(n: int, fn: Any) -> list[Any]:
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = fn(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    return results
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="threads need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_steps_take_effect_once(people: People) -> None:
+    t = people.complaint()
+
+    def register(i: int) -> Any:
+        ticket = Ticket.objects.get(pk=t.pk)
+        return transition(
+            actor=people.handler, ticket=ticket, action="register", fields={"demand": f"d{i}"}
+        )
+
+    results = _race(6, register)
+    done = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, TransitionRefused)]
+    assert (len(done), len(refused)) == (1, 5)
+    t.refresh_from_db()
+    assert t.version == 2
+    assert TicketEvent.objects.filter(ticket=t, kind=EventKind.COMPLAINT).count() == 1
