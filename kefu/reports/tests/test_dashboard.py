@@ -125,3 +125,16 @@ def test_query_count_does_not_grow(ui, data, org, django_assert_num_queries):
         _at(t, 3 + i)
     with django_assert_num_queries(len(ctx.captured_queries)):
         client.get(url("reports:dashboard"), params)
+
+
+def test_csv_export(ui, data):
+    response = ui(data["manager"], language="en").get(
+        url("reports:dashboard"), {"start": "2026-11-09", "end": "2026-11-13", "format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Day,Tickets"
+    assert lines[2] == "2026-11-10,2"
+    assert "SLA met,3,With an SLA target,4" in lines
+    assert "上海一店,1,0,1,2" in lines
