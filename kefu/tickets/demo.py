@@ -88,6 +88,8 @@ def _customers(
 ) -> tuple[list[Customer], dict[int, str]]:
     fake, rng = ctx.faker("customers"), ctx.rng("customers")
     units: list[OrgUnit] = company.leaves or [company.hq]
+    key_agents = company.staff.get("key_account_agent") or []
+    key_agent = key_agents[0] if key_agents else None
     rows: list[Customer] = []
     numbers: list[str] = []
     for i in range(COMPANIES_PER_SCALE * ctx.scale):
@@ -101,6 +103,7 @@ def _customers(
                 name=f"{name}{'' if i < 40 else i}",
                 grade=grade,
                 is_key_account=grade == Grade.A,
+                account_manager=key_agent if grade == Grade.A else None,
                 email=f"service{i + 1}@example.com",
                 address=fake.address()[:300],
             )
