@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from kefu.core.tests.external_db import ExternalDb
 from kefu.tickets.choices import EventKind
@@ -162,3 +163,10 @@ def test_concurrent_redelivery_files_one_ticket(org, tmp_path):
         sorted(reply.decode() for _code, reply in replies)
         == [f"2.0.0 OK created {ticket.number}"] + [f"2.0.0 OK duplicate {ticket.number}"] * 3
     )
+
+
+def test_mail_in_smtp_bad_address_or_busy_port(listener):
+    with pytest.raises(CommandError, match="HOST:PORT"):
+        call_command("mail_in", smtp="localhost")
+    with pytest.raises(CommandError, match=f"Cannot listen on 127.0.0.1:{listener}"):
+        call_command("mail_in", smtp=f"127.0.0.1:{listener}")

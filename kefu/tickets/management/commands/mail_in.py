@@ -15,6 +15,7 @@ later) on other errors; a redelivered Message-ID files nothing twice.
 from __future__ import annotations
 
 import signal
+import socket
 import sys
 import threading
 from typing import Any
@@ -35,6 +36,17 @@ def _host_port(value: str) -> tuple[str, int]:
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
         raise CommandError(f"--smtp wants HOST:PORT, e.g. 127.0.0.1:2525 (got {value!r}).")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail at once (aiosmtpd would wait for its ready timeout) when the port is taken."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise CommandError(f"Cannot listen on {host}:{port}: {exc}") from exc
 
 
 class Command(BaseCommand):
@@ -75,6 +87,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        _check_free(host, port)
         controller = make_controller(host, port)
         try:
             controller.start()
