@@ -11,6 +11,7 @@ from django.utils import timezone
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.models import Department, DepartmentMembership, OrgUnit, User
 from kefu.core.selectors.scope import restrict_to_scope
+from kefu.customers.models import CustomerPhone
 from kefu.customers.services import normalize_phone
 from kefu.tickets.choices import OPEN_STATUSES, SlaState, Status
 from kefu.tickets.models import Attachment, Ticket, TicketEvent
@@ -66,6 +67,8 @@ def _queue_view(qs: QuerySet[Ticket], actor: User, view: str, now: datetime) -> 
 
 
 def _text(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+    """Number (exact), phone (a whole number: exact and indexed; a fragment: contains),
+    else title/description contains or the order/waybill reference."""
     q = q.strip()[:200]
     if not q:
         return qs
@@ -74,8 +77,11 @@ def _text(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     cond = Q(title__icontains=q) | Q(description__icontains=q) | Q(reference=q)
     digits = normalize_phone(q)
     if digits and len(digits) >= 5 and len(digits) * 2 >= len(q.replace(" ", "")):
-        cond |= Q(contact_phone__contains=digits) | Q(customer__phones__number=digits)
-        return qs.filter(pk__in=Ticket.objects.filter(cond).values("pk"))
+        owners = CustomerPhone.objects.filter(number=digits).values("customer_id")
+        phone = Q(contact_phone=digits) | Q(customer_id__in=owners)
+        if len(digits) < 7:
+            phone |= Q(contact_phone__contains=digits)
+        cond = phone | Q(reference=q)
     return qs.filter(cond)
 
 
