@@ -13,6 +13,7 @@ from kefu.core.models import User
 from kefu.core.selectors.scope import restrict_to_scope
 from kefu.tickets.choices import ComplaintStage
 from kefu.tickets.models import Complaint, Remedy, Ticket
+from kefu.tickets.services.complaint_rules import CAUSE_ACCOUNTABLE
 from kefu.tickets.services.complaints import allowed_actions
 
 
@@ -50,6 +51,7 @@ def complaint_state(ticket: Ticket, actor: User) -> dict[str, Any] | None:
         "responsible_person": complaint.responsible_person,
         "root_cause": complaint.root_cause,
         "cause_category": complaint.cause_category,
+        "accountable": CAUSE_ACCOUNTABLE.get(complaint.cause_category, ""),
         "penalty": complaint.penalty,
         "implementation_note": complaint.implementation_note,
         "customer_accepted": complaint.customer_accepted,

@@ -55,6 +55,7 @@ class ComplaintOut(Schema):
     responsible_person: str
     root_cause: str
     cause_category: str
+    accountable: str  # who answers for the cause: factory_manager, logistics_manager …
     penalty: str
     implementation_note: str
     customer_accepted: bool | None

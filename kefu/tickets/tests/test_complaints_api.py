@@ -81,6 +81,7 @@ def test_walk_a_complaint_through_the_api(people: People, api: Any) -> None:
         assert res.status_code == 200, res.json()
         assert res.json()["stage"] == stage
     body = res.json()
+    assert (body["cause_category"], body["accountable"]) == ("quality", "factory_manager")
     assert body["stage_owner_id"] == p.region_manager.pk
     assert body["allowed_actions"] == []  # the handler may not approve
     assert [(r["kind"], r["cost"], r["status"]) for r in body["remedies"]] == [
