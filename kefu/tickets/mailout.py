@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import smtplib
 from datetime import datetime
 from email.utils import formataddr, make_msgid, parseaddr
 from typing import Any
@@ -29,6 +30,10 @@ _TAG = re.compile(r"\s*\[#\s*KF\d{8,}\s*\]", re.I)
 
 class MailSendFailed(RuntimeError):
     """Delivery failed this time; the task is retried."""
+
+
+class MailRejected(MailSendFailed):
+    """The server refused the mail for good (5xx) or it cannot be built; no retry."""
 
 
 def mail_from() -> str:
@@ -112,20 +117,32 @@ def build_reply_message(event: TicketEvent) -> EmailMessage:
     return message
 
 
-def _send(event: TicketEvent) -> str:
-    """'' on success, else the error."""
+def is_permanent(exc: BaseException) -> bool:
+    """A refusal that a retry cannot fix: a 5xx answer for every recipient, the sender or
+    the data, or a message that cannot be built (a malformed address)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return isinstance(exc, ValueError)
+
+
+def _send(event: TicketEvent) -> tuple[str, bool]:
+    """('', False) on success, else (the error, whether it is permanent)."""
     try:
         # The default mailer: settings.MAILERS["default"] (or the older EMAIL_* settings).
         build_reply_message(event).send(fail_silently=False)
-    except Exception as exc:  # noqa: BLE001 - any failure means "try again later"
+    except Exception as exc:  # any failure is recorded; most are worth another try
         logger.warning("reply mail %s for %s failed: %s", event.message_id, event.ticket_id, exc)
-        return f"{type(exc).__name__}: {exc}"[:300]
-    return ""
+        return f"{type(exc).__name__}: {exc}"[:300], is_permanent(exc)
+    return "", False
 
 
 def deliver_reply_mail(*, event_id: int, now: datetime | None = None) -> str:
     """Send the reply once: 'sent', 'already_sent' (a retry after success) or 'skipped'.
-    Each attempt is recorded in event.data["mail"]; a failure raises MailSendFailed."""
+    Each attempt is recorded in event.data["mail"]; a failure raises MailSendFailed
+    (MailRejected when retrying cannot help)."""
     now = now or timezone.now()
     with transaction.atomic():
         event = (
@@ -139,14 +156,16 @@ def deliver_reply_mail(*, event_id: int, now: datetime | None = None) -> str:
         state: dict[str, Any] = dict(event.data.get("mail") or {})
         if state.get("sent_at"):
             return "already_sent"
-        error = _send(event)
-        attempts = [*state.get("attempts", []), {"at": now.isoformat(), "error": error}]
-        state["attempts"] = attempts[-20:]
+        error, permanent = _send(event)
+        attempt: dict[str, Any] = {"at": now.isoformat(), "error": error}
+        if permanent:
+            attempt["permanent"] = True
+        state["attempts"] = [*state.get("attempts", []), attempt][-20:]
         state["to"] = event.ticket.contact_email
         if not error:
             state["sent_at"] = now.isoformat()
         event.data = {**event.data, "mail": state}
         event.save(update_fields=["data"])
     if error:
-        raise MailSendFailed(error)
+        raise (MailRejected if permanent else MailSendFailed)(error)
     return "sent"

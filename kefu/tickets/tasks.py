@@ -8,7 +8,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from kefu.tickets.mailout import MailSendFailed, deliver_reply_mail
+from kefu.tickets.mailout import MailRejected, MailSendFailed, deliver_reply_mail
 
 
 def _retry_delay(attempt: int) -> timedelta:
@@ -19,9 +19,12 @@ def _retry_delay(attempt: int) -> timedelta:
 def send_reply_mail(event_id: int, attempt: int = 1) -> str:
     """Send an agent's reply by mail. On failure it raises (the task result shows the
     error) after queueing the next attempt with a growing delay (1, 2, 4 … 60 minutes),
-    when the task backend can defer; a retry after a success sends nothing."""
+    when the task backend can defer; a permanent refusal (5xx) is not retried, and a
+    retry after a success sends nothing."""
     try:
         return deliver_reply_mail(event_id=event_id)
+    except MailRejected:
+        raise  # 5xx or a malformed message: another try cannot help
     except MailSendFailed:
         max_attempts = int(getattr(settings, "KEFU_MAIL_MAX_ATTEMPTS", 8))
         backend = send_reply_mail.get_backend()

@@ -18,7 +18,12 @@ from kefu.core.choices import Role
 from kefu.core.worker import KefuWorker
 from kefu.tickets.choices import EventKind
 from kefu.tickets.mail.ingest import ingest_mail
-from kefu.tickets.mailout import MailSendFailed, deliver_reply_mail, reply_subject
+from kefu.tickets.mailout import (
+    MailRejected,
+    MailSendFailed,
+    deliver_reply_mail,
+    reply_subject,
+)
 from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.services.intake import create_ticket
 from kefu.tickets.services.work import add_reply
@@ -210,6 +215,31 @@ def test_worker_retries_a_failed_send_and_delivers_once(
         second = KefuWorker(worker_id="w3", schedule=False, burst=True).run()
     assert (second.tasks_run, second.tasks_failed, len(sink.messages)) == (1, 0, 1)
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+
+
+@pytest.mark.parametrize(
+    ("rcpt_reply", "retried"), [("550 5.1.1 no such user", False), ("450 4.2.0 greylisted", True)]
+)
+def test_permanent_refusal_is_not_retried(mailed_ticket, settings, rcpt_reply, retried):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = TicketEvent.objects.create(
+        ticket=mailed_ticket,
+        kind=EventKind.REPLY,
+        body="x",
+        is_public=True,
+        message_id="<r@shop.example>",
+    )
+    with (
+        sink_server(settings.SMTP_TEST_PORT, rcpt_reply=rcpt_reply),
+        pytest.raises(MailSendFailed) as excinfo,
+    ):
+        send_reply_mail.call(event.pk)
+    assert isinstance(excinfo.value, MailRejected) is not retried
+    assert DBTaskResult.objects.exists() is retried
+    event.refresh_from_db()
+    [attempt] = event.data["mail"]["attempts"]
+    assert attempt["error"].startswith("SMTPRecipientsRefused")
+    assert attempt.get("permanent", False) is not retried
 
 
 def test_reply_subject_drops_reply_prefixes_and_old_tags(mailed_ticket):
