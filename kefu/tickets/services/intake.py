@@ -68,6 +68,16 @@ def _validate(*, type: str, channel: str, priority: str, title: str) -> None:
         raise ValidationFailed(details=errors)
 
 
+def _snapshot_blanks(customer: Customer, name: str, phone: str, email: str) -> tuple[str, str, str]:
+    """Contact fields the caller left blank come from the linked customer."""
+    if not phone.strip():
+        phone = (
+            customer.phones.order_by("-is_primary", "id").values_list("number", flat=True).first()
+            or ""
+        )
+    return (name.strip() or customer.name, phone, email.strip() or customer.email)
+
+
 def create_ticket(
     *,
     actor: User | None,
@@ -98,6 +108,10 @@ def create_ticket(
     if received_at is not None:
         _check_received_at(actor, unit, received_at, now)
     received = received_at or now
+    if customer is not None:
+        contact_name, contact_phone, contact_email = _snapshot_blanks(
+            customer, contact_name, contact_phone, contact_email
+        )
     with transaction.atomic():
         ticket = Ticket.objects.create(
             number=next_number(timezone.localdate(now)),

@@ -334,3 +334,11 @@ def test_detail_query_count_and_allowed_actions(org, make_user, api_as, django_a
     assert r.json()["allowed_actions"] == expected
     with django_assert_num_queries(5):  # token, scope, ticket, events with actors, attachments
         client.get(f"{URL}/{t.pk}/events")
+
+
+def test_snapshot_filled_from_customer(org, east_agent, api_as):
+    c = create_customer(actor=east_agent, unit=org.shanghai, name="赵先生", phones=["13911112222"])
+    r = api_as(east_agent).post(URL, _body(customer_id=c.pk, contact_name="赵太太"))
+    assert r.status_code == 201
+    t = Ticket.objects.get()
+    assert (t.customer_id, t.contact_name, t.contact_phone) == (c.pk, "赵太太", "13911112222")
