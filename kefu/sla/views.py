@@ -125,6 +125,17 @@ def policies(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("tickets:settings_policies")
     rows = list(SlaPolicy.objects.order_by("order", "pk"))
+    labels = {
+        **dict(TicketType.choices),
+        **dict(Priority.choices),
+        **dict(Channel.choices),
+    }
+    for p in rows:
+        parts = [p.ticket_type, p.priority, p.channel]
+        text = [str(labels.get(v, v)) for v in parts if v]
+        if p.customer_grade:
+            text.append(_("grade %(g)s") % {"g": p.customer_grade})
+        p.applies = "、".join(text)  # type: ignore[attr-defined]
     context = {"kind": "policies", "form": form, "rows": rows, "editing": policy}
     return render(request, "tickets/settings/policies.html", context)
 

@@ -135,6 +135,12 @@ def rules(request: HttpRequest) -> HttpResponse:
         .prefetch_related("categories")
         .order_by("order", "pk")
     )
+    labels = {**dict(TicketType.choices), **dict(Channel.choices)}
+    priorities = dict(Priority.choices)
+    for r in rows:
+        r.type_labels = [str(labels.get(t, t)) for t in r.types]  # type: ignore[attr-defined]
+        r.channel_labels = [str(labels.get(c, c)) for c in r.channels]  # type: ignore[attr-defined]
+        r.priority_label = str(priorities.get(r.priority, r.priority))  # type: ignore[attr-defined]
     context = {"kind": "rules", "form": form, "rows": rows, "editing": rule}
     return render(request, "tickets/settings/rules.html", context)
 
