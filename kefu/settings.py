@@ -155,6 +155,7 @@ if env_bool("HTTPS"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KEFU_MAX_UPLOAD_BYTES = env_int("KEFU_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+KEFU_MAIL_MAX_BYTES = env_int("KEFU_MAIL_MAX_BYTES", 2 * KEFU_MAX_UPLOAD_BYTES)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -181,6 +182,25 @@ LOGGING: dict[str, Any] = {
 # --- ninja ------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# --- mail -------------------------------------------------------------------
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": env_int("EMAIL_TIMEOUT", 30),
+        },
+    }
+}
+KEFU_MAIL_FROM = env_str("KEFU_MAIL_FROM", "kefu@localhost")
+KEFU_MAIL_DEFAULT_UNIT = env_str("KEFU_MAIL_DEFAULT_UNIT", "")  # unit code; default: top unit
+KEFU_MAIL_MAX_ATTEMPTS = env_int("KEFU_MAIL_MAX_ATTEMPTS", 8)
 
 # --- kefu -------------------------------------------------------------------
 KEFU_DEFAULT_TIMEZONE = "Asia/Shanghai"
