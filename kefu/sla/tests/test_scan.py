@@ -238,12 +238,15 @@ def test_periodic_job_every_minute(people):
     from datetime import timedelta
 
     from kefu.core.schedule import periodic_jobs
-    from kefu.sla.tasks import sla_scan
+    from kefu.sla.tasks import prohibition_scan, sla_scan
 
-    job = next(j for j in periodic_jobs() if j.name == "sla.scan")
-    assert (job.every, job.task) == (timedelta(minutes=1), sla_scan)
+    jobs = {j.name: j for j in periodic_jobs()}
+    assert (jobs["sla.scan"].every, jobs["sla.scan"].task) == (timedelta(minutes=1), sla_scan)
+    assert jobs["sla.alerts"].task == prohibition_scan
+    assert jobs["sla.alerts"].every == timedelta(minutes=10)
     agent, _, _ = people
     SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
     _ticket(agent, at(2026, 1, 5, 9, 0))  # long overdue by the real clock
     result = sla_scan.call()
     assert (result["checked"], result["breaches"]) == (1, 1)
+    assert prohibition_scan.call()["complaint_no_reply"] == 1
