@@ -64,6 +64,16 @@ def _macros(ticket: Ticket) -> list[Macro]:
     return list(qs.only("id", "name"))
 
 
+def _stages(complaint: Complaint | None) -> list[tuple[str, Any, str]]:
+    """The closed loop's stages with done / current / to-do marks."""
+    values = list(ComplaintStage.values)
+    at = values.index(complaint.stage) if complaint and complaint.stage in values else -1
+    return [
+        (value, label, "done" if i < at else "on" if i == at else "todo")
+        for i, (value, label) in enumerate(ComplaintStage.choices)
+    ]
+
+
 def page_context(
     request: HttpRequest,
     ticket: Ticket,
@@ -86,7 +96,7 @@ def page_context(
     departments = transfer_departments(actor, [unit.path])
     people = _people(actor, ticket) if can_work else []
     next_statuses = [
-        (s, label)
+        (s, _("Reopen") if s == Status.OPEN and ticket.status == Status.RESOLVED else label)
         for s, label in STATUS_ACTIONS.items()
         if s in ALLOWED_STATUS.get(ticket.status, ())
     ]
@@ -111,7 +121,7 @@ def page_context(
         else [],
         "priorities": Priority.choices,
         "complaint": complaint_panel.panel(ticket, actor),
-        "complaint_stages": list(ComplaintStage.choices),
+        "complaint_stages": _stages(getattr(ticket, "complaint_row", None)),
         "stale": stale,
         "error": error,
     }

@@ -65,7 +65,10 @@ def _options(actor: User) -> dict[str, Any]:
     return {
         "unit_options": list(units),
         "department_options": list(departments),
-        "assignee_options": list(people.only("id", "username", "display_name").order_by("id")),
+        # a large organisation: the first 500 names (the filter takes any id)
+        "assignee_options": list(
+            people.only("id", "username", "display_name").order_by("display_name", "id")[:500]
+        ),
     }
 
 
