@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.sla",
     "kefu.tickets",
+    "kefu.reports",
 ]
 
 MIDDLEWARE = [

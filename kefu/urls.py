@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("help/", include("kefu.tickets.urls_public")),
+    path("tickets/", include("kefu.tickets.urls")),
+    path("reports/", include("kefu.reports.urls")),
     path("", include("kefu.core.urls")),
 ]
 if settings.DEBUG:

@@ -131,6 +131,9 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["customer", "status"], name="tickets_customer_idx"),
             models.Index(fields=["created_at"], name="tickets_created_idx"),
+            # the default queue order: due time then id (PostgreSQL sorts NULLs last in an
+            # ascending index, matching ORDER BY resolution_due ASC NULLS LAST, id)
+            models.Index(fields=["resolution_due", "id"], name="tickets_due_id_idx"),
         ]
 
     def __str__(self) -> str:
