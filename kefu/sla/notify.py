@@ -93,7 +93,7 @@ def save_alerts(alerts: Iterable[PendingAlert], *, now: datetime) -> int:
         for k, a in wanted.items()
         if k not in existing
     ]
-    Alert.objects.bulk_create(new)
+    Alert.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run got there first
     return len(new)
 
 
