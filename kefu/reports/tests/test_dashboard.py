@@ -13,14 +13,7 @@ from kefu.tickets.choices import SlaState
 from kefu.tickets.models import Ticket
 from kefu.tickets.tests.h9_fixtures import make_ticket, url
 
-pytestmark = pytest.mark.urls("kefu.tickets.tests.urls_h9")
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def reports_installed(settings):
-    if "kefu.reports" not in settings.INSTALLED_APPS:
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "kefu.reports"]
 
 
 def _at(ticket, day, **fields):

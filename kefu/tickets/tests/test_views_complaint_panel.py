@@ -8,8 +8,6 @@ from kefu.tickets.choices import ComplaintStage
 from kefu.tickets.models import Complaint
 from kefu.tickets.tests.h9_fixtures import make_ticket, url
 
-pytestmark = pytest.mark.urls("kefu.tickets.tests.urls_h9")
-
 
 @pytest.fixture(name="complaint")
 def complaint_fixture(org, make_user):

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import pytest
-
 from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
 from kefu.tickets.models import SavedView, Ticket
 from kefu.tickets.tests.h9_fixtures import bench_fixture, make_ticket, url  # noqa: F401
-
-pytestmark = pytest.mark.urls("kefu.tickets.tests.urls_h9")
 
 
 def test_anonymous_goes_to_login(ui):

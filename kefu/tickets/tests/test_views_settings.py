@@ -7,8 +7,6 @@ from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
 from kefu.tickets.models import Category, Macro, Queue
 from kefu.tickets.tests.h9_fixtures import url
 
-pytestmark = pytest.mark.urls("kefu.tickets.tests.urls_h9")
-
 
 @pytest.fixture(name="hq_manager")
 def hq_manager_fixture(org, make_user):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from kefu.core.choices import Role
 from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
 from kefu.customers.models import Customer
@@ -9,8 +7,6 @@ from kefu.tickets.choices import EventKind, Status
 from kefu.tickets.models import Macro, Ticket, TicketEvent
 from kefu.tickets.services import work
 from kefu.tickets.tests.h9_fixtures import bench_fixture, make_ticket, url  # noqa: F401
-
-pytestmark = pytest.mark.urls("kefu.tickets.tests.urls_h9")
 
 
 def test_page_renders_for_agent_and_manager(ui, bench):
