@@ -1,15 +1,17 @@
-"""SLA policy and routing rule endpoints (thin: parse, call a selector/service, return).
+"""SLA policy, routing rule and in-app alert endpoints (thin: parse, call a selector/service,
+return). Wired with `api.add_router("/", sla_api.router)`: /sla/policies, /routing/rules,
+/alerts."""
 
-Wire with `api.add_router("/", sla_api.router)`: paths /sla/policies and /routing/rules."""
-
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from kefu.core.api_common import ERRORS, actor_of
-from kefu.sla import selectors
+from kefu.sla import bell, selectors
 from kefu.sla import services_config as policy_services
 from kefu.tickets.models import RoutingRule
 from kefu.tickets.services import routing_config as rule_services
@@ -171,3 +173,36 @@ def delete_rule(request: HttpRequest, rule_id: int) -> Any:
 def reorder_rules(request: HttpRequest, payload: OrderIn) -> Any:
     rule_services.reorder_rules(actor=actor_of(request), ids=payload.ids)
     return Status(204, None)
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    text: str
+    ticket_id: int | None
+    ticket_number: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_ticket_number(obj: Any) -> str | None:
+        return obj.ticket.number if obj.ticket_id else None
+
+
+class AlertFilter(Schema):
+    unread: bool = False
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="My in-app alerts")
+@paginate(LimitOffsetPagination)
+def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> Any:
+    return bell.list_alerts(actor_of(request), unread_only=filters.unread)
+
+
+@router.post("/alerts/read", response={200: dict[str, int], **ERRORS})
+def mark_read(request: HttpRequest, payload: ReadIn) -> Any:
+    return {"marked": bell.mark_alerts_read(actor=actor_of(request), ids=payload.ids)}

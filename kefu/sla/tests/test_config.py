@@ -220,3 +220,43 @@ def test_api_rules(org, hq_manager, api_as, django_assert_num_queries):
         listed = client.get("/api/v1/routing/rules")
     assert [r["name"] for r in listed.json()] == ["破损", "二"]
     assert client.delete(f"/api/v1/routing/rules/{rule_id}").status_code == 204
+
+
+def test_api_alerts(org, make_user, api_as, django_assert_num_queries):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kefu.sla.models import Alert
+    from kefu.tickets.services.intake import create_ticket
+
+    agent = make_user(Role.AGENT, org.east)
+    other = make_user(Role.AGENT, org.east)
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ticket = create_ticket(
+        actor=agent, unit=org.shanghai, type="enquiry", channel="phone", title="t", now=now
+    )
+    for i in range(3):
+        Alert.objects.create(
+            user=agent,
+            ticket=ticket,
+            kind="sla_warning",
+            text=f"a{i}",
+            key=f"k{i}",
+            created_at=now,
+        )
+    Alert.objects.create(
+        user=other, ticket=ticket, kind="x", text="theirs", key="o", created_at=now
+    )
+    client = api_as(agent)
+    with django_assert_num_queries(4):  # token, token touch, count, page with tickets
+        page = client.get("/api/v1/alerts?unread=true")
+    body = page.json()
+    assert body["count"] == 3
+    assert {a["ticket_number"] for a in body["items"]} == {ticket.number}
+    first = body["items"][0]["id"]
+    theirs = Alert.objects.get(user=other).pk
+    marked = client.post("/api/v1/alerts/read", {"ids": [first, theirs]})
+    assert marked.json() == {"marked": 1}
+    assert Alert.objects.get(user=other).read_at is None
+    assert client.post("/api/v1/alerts/read", {}).json() == {"marked": 2}
+    assert client.get("/api/v1/alerts?unread=true").json()["count"] == 0
