@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ from kefu.sla.bell import list_alerts, mark_alerts_read
 from kefu.sla.models import Alert, SlaPolicy
 from kefu.sla.scan import scan_sla
 from kefu.tickets.choices import EventKind, SlaState
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.services.intake import create_ticket
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -250,3 +251,73 @@ def test_periodic_job_every_minute(people):
     result = sla_scan.call()
     assert (result["checked"], result["breaches"]) == (1, 1)
     assert prohibition_scan.call()["complaint_no_reply"] == 1
+
+
+needs_real_db = pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="threads need a shared database (PostgreSQL)"
+)
+
+
+def _in_threads(n: int, fn: Any) -> list[Any]:
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = fn(i)
+        except Exception as exc:  # pragma: no cover - reported by the assertions
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+@needs_real_db
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scans_process_each_ticket_once(people):
+    agent, _, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+    for _ in range(40):
+        _ticket(agent, at(2026, 11, 23, 9, 0))
+    results = _in_threads(4, lambda i: scan_sla(now=at(2026, 11, 23, 10, 0), batch_size=5))
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sum(r.checked for r in results) == 40
+    assert sum(r.breaches for r in results) == 40
+    assert TicketEvent.objects.filter(kind=EventKind.SLA_BREACH).count() == 40
+
+
+@needs_real_db
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_rota_picks_share_the_work(org, make_user):
+    from kefu.core.models import DepartmentMembership
+    from kefu.tickets.models import RoutingRule
+
+    people = [make_user(Role.AGENT, org.east) for _ in range(3)]
+    for person in people:
+        DepartmentMembership.objects.create(user=person, department=org.cs_east)
+    RoutingRule.objects.create(name="rota", order=1, department=org.cs_east, assign_strategy="rota")
+
+    def create(i: int) -> int | None:
+        t = create_ticket(
+            actor=people[0],
+            unit=org.shanghai,
+            type="enquiry",
+            channel="phone",
+            title=f"并发{i}",
+            now=at(2026, 11, 23, 9, 0),
+        )
+        return t.assignee_id
+
+    picks = _in_threads(6, create)
+    assert sorted(picks) == sorted([p.pk for p in people] * 2), picks
