@@ -90,22 +90,62 @@ def _is_active(path: str, url: str, item: NavItem) -> bool:
     return path.startswith(url) or any(path.startswith(m) for m in item.match)
 
 
+def _match_length(path: str, url: str, item: NavItem) -> int:
+    """How specifically this entry matches the path (0: not at all)."""
+    if not _is_active(path, url, item):
+        return 0
+    prefixes = [url, *[m for m in item.match if path.startswith(m)]]
+    return max(len(p) for p in prefixes if path.startswith(p) or p == url)
+
+
 def sections_for(path: str, perms: frozenset[str]) -> list[NavSection]:
-    """The sections and links an actor with `perms` sees, with the current page marked."""
-    out: dict[str, list[NavLink]] = {}
+    """The sections and links an actor with `perms` sees; only the most specific entry that
+    matches the current page is marked active."""
+    visible: list[tuple[NavItem, str]] = []
     for item in registered():
         if item.perm is not None and str(item.perm) not in perms:
             continue
         url = url_or_none(item.url_name)
-        if url is None:
-            continue
-        link = NavLink(item.key, item.label, url, item.icon, _is_active(path, url, item))
+        if url is not None:
+            visible.append((item, url))
+    scores = [_match_length(path, url, item) for item, url in visible]
+    best = max(scores, default=0)
+    out: dict[str, list[NavLink]] = {}
+    for (item, url), score in zip(visible, scores, strict=True):
+        link = NavLink(item.key, item.label, url, item.icon, best > 0 and score == best)
         out.setdefault(item.section, []).append(link)
     return [
         NavSection(key, SECTION_LABELS.get(key, key), links)
         for key in sorted(out, key=lambda k: (k != WORK, k != SETTINGS, k))
         for links in [out[key]]
     ]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of the workbench (home) page: a template and a function giving its context
+    (None: nothing to show for this actor)."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+_HOME_PANELS: dict[str, HomePanel] = {}
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _HOME_PANELS[panel.key] = panel
+
+
+def home_panels(request: HttpRequest) -> list[tuple[HomePanel, dict[str, Any]]]:
+    out = []
+    for panel in sorted(_HOME_PANELS.values(), key=lambda p: (p.order, p.key)):
+        data = panel.context(request)
+        if data is not None:
+            out.append((panel, data))
+    return out
 
 
 def register_notification_provider(provider: NotificationProvider) -> None:

@@ -38,3 +38,8 @@ def register_entries() -> None:
     ]
     for item in items:
         navigation.register(item)
+    from kefu.tickets.home import my_work_context
+
+    navigation.register_home_panel(
+        navigation.HomePanel("my_work", "tickets/home_panel.html", my_work_context, order=10)
+    )

@@ -100,7 +100,7 @@ def test_audit_log_pages_by_keyset(ui, org, manager):
 def test_audit_list_query_count_does_not_grow(ui, org, manager, django_assert_num_queries):
     c = ui(manager)
     c.get(reverse("core:audit_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         c.get(reverse("core:audit_list"))
     for i in range(30):
         record_audit(
@@ -110,7 +110,7 @@ def test_audit_list_query_count_does_not_grow(ui, org, manager, django_assert_nu
             unit=org.east,
             changes={"display_name": ["a", f"b{i}"], "on_duty": [True, False]},
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         resp = c.get(reverse("core:audit_list"))
     assert len(resp.context["page"].rows) == 40
 
@@ -177,11 +177,11 @@ def test_token_list_query_count(ui, org, make_user, django_assert_num_queries):
     agent = make_user(Role.AGENT, org.east)
     c = ui(agent)
     c.get(reverse("core:token_list"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         c.get(reverse("core:token_list"))
     for i in range(8):
         create_token(actor=agent, user=agent, name=f"t{i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         c.get(reverse("core:token_list"))
 
 

@@ -81,14 +81,14 @@ def test_empty_tree_invites_the_first_unit(ui, admin_user):
 def test_unit_tree_query_count_does_not_grow(ui, org, manager, django_assert_num_queries):
     c = ui(manager)
     c.get(reverse("core:unit_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         c.get(reverse("core:unit_list"))
     for i in range(15):
         org_services.create_unit(
             actor=manager, code=f"S-X{i}", name=f"新店{i}", kind=UnitKind.STORE, parent=org.east
         )
         org_services.create_department(actor=manager, unit=org.east, code=f"D-X{i}", name=f"部{i}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         resp = c.get(reverse("core:unit_list"))
     assert len(resp.context["units"]) == 20
 
@@ -317,13 +317,13 @@ def test_agent_sees_departments_of_their_branch_only(ui, org, make_user):
 def test_department_list_query_count_does_not_grow(ui, org, manager, django_assert_num_queries):
     c = ui(manager)
     c.get(reverse("core:department_list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         c.get(reverse("core:department_list"))
     for i in range(12):
         org_services.create_department(
             actor=manager, unit=org.south, code=f"D-S{i}", name=f"华南部{i}"
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         resp = c.get(reverse("core:department_list"))
     assert resp.context["page"].paginator.count == 15
 

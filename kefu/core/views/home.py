@@ -45,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_audit": has_perm(actor, Perm.VIEW_AUDIT),
         "is_superuser": scope_for(actor).is_superuser,
         "modules_installed": any(link.key != "home" for link in work),
+        "panels": navigation.home_panels(request),
         "shortcuts": shortcuts,
     }
     return render(request, "core/home.html", context)

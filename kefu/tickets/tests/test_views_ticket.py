@@ -219,6 +219,7 @@ def test_intake_creates_customer_inline(ui, bench, org):
     )
     assert response.status_code == 302
     t = Ticket.objects.get(title="营业时间")
+    assert t.customer is not None
     assert t.customer.name == "李四"
     assert t.channel == "email"
     assert list(t.customer.phones.values_list("number", flat=True)) == ["13900001111"]
