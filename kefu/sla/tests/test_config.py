@@ -194,7 +194,7 @@ def test_api_policies(org, make_user, hq_manager, api_as, django_assert_num_quer
     assert patched.json()["resolution_minutes"] == 480
     bad = client.post("/api/v1/sla/policies", {"name": "Bad", "channel": "fax"})
     assert bad.status_code == 422
-    assert bad.json()["details"] == {"channel": "Not a valid choice."}
+    assert bad.json()["details"] == {"channel": "选项无效。"}  # the API speaks zh-hans by default
     agent_client = api_as(make_user(Role.AGENT, org.east))
     listed = agent_client.get("/api/v1/sla/policies")
     assert [p["name"] for p in listed.json()][0] == "VIP"
