@@ -7,7 +7,8 @@ back to 方案; the customer rejects the carried-out remedy → back to 方案.
 
 Every step is `transition(actor=, ticket=, action=, fields=)`: one transaction with the
 ticket row locked, a COMPLAINT event {action, from, to, ...}, an audit row, `ticket.version`
-bumped. Refusals write nothing: an action of another stage → TransitionRefused (409, with
+bumped once. A step on a ticket still `new` also makes it `open` (处理中), with a STATUS
+event. Refusals write nothing: an action of another stage → TransitionRefused (409, with
 the current stage and the allowed actions); missing or bad fields → 422; no permission →
 403; a remedy above the approver's authority → `approval_limit_exceeded` (403).
 
@@ -167,10 +168,23 @@ def _finish(step: _Step, action: str) -> None:
     data = {"action": action, "from": before, "to": c.stage, **step.data}
     add_event(ticket=t, kind=EventKind.COMPLAINT, actor=step.actor, body=step.body, data=data)
     record_audit(actor=step.actor, action=f"complaint.{action}", obj=t, unit=t.unit, changes=data)
+    from kefu.tickets.services.work import (  # avoids a cycle
+        ALLOWED_STATUS,
+        change_status,
+        set_status_locked,
+    )
+
+    if t.status == Status.NEW:  # a complaint being handled is in progress (处理中)
+        set_status_locked(
+            actor=step.actor,
+            locked=t,
+            status=Status.OPEN,
+            reason=_("Complaint handling started."),
+            now=step.now,
+        )
     save(t)
     if step.to != S.ARCHIVED:
         return
-    from kefu.tickets.services.work import ALLOWED_STATUS, change_status  # avoids a cycle
 
     if Status.RESOLVED in ALLOWED_STATUS[t.status]:  # archiving resolves the ticket
         change_status(

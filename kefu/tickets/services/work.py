@@ -44,6 +44,7 @@ __all__ = [
     "change_status",
     "log_call",
     "schedule_follow_up",
+    "set_status_locked",
     "transfer_ticket",
     "update_ticket",
 ]
@@ -179,24 +180,33 @@ def change_status(
                 code="status_transition_refused",
                 details={"from": before, "to": status},
             )
-        _apply_status(locked, before, status, now)
-        add_event(
-            ticket=locked,
-            kind=EventKind.STATUS,
-            actor=actor,
-            body=(reason or "").strip()[:2000],
-            data={"from": before, "to": status},
-        )
-        record_audit(
-            actor=actor,
-            action="ticket.status",
-            obj=locked,
-            unit=locked.unit,
-            changes={"status": [before, status]},
-        )
+        set_status_locked(actor=actor, locked=locked, status=status, reason=reason, now=now)
         save(locked)
     sync_back(ticket, locked)
     return ticket
+
+
+def set_status_locked(
+    *, actor: User | None, locked: Ticket, status: str, reason: str, now: datetime
+) -> None:
+    """Inside a service's transaction, on a locked ticket: move the status (clocks follow),
+    with its STATUS event and audit row. The caller checks the move and saves (one bump)."""
+    before = locked.status
+    _apply_status(locked, before, status, now)
+    add_event(
+        ticket=locked,
+        kind=EventKind.STATUS,
+        actor=actor,
+        body=(reason or "").strip()[:2000],
+        data={"from": before, "to": status},
+    )
+    record_audit(
+        actor=actor,
+        action="ticket.status",
+        obj=locked,
+        unit=locked.unit,
+        changes={"status": [before, status]},
+    )
 
 
 def _apply_status(locked: Ticket, before: str, status: str, now: datetime) -> None:

@@ -107,10 +107,38 @@ def test_full_happy_path_to_the_case_library(people: People) -> None:
     investigate = TicketEvent.objects.get(ticket=t, data__action="investigate")
     assert investigate.data["accountable"] == "factory_manager"
     assert investigate.actor == p.handler
-    status = TicketEvent.objects.get(ticket=t, kind=EventKind.STATUS)
-    assert (status.data, status.body) == ({"from": "new", "to": "resolved"}, "Complaint archived.")
+    statuses = TicketEvent.objects.filter(ticket=t, kind=EventKind.STATUS).order_by("id")
+    assert [(e.data, e.body, e.actor) for e in statuses] == [
+        ({"from": "new", "to": "open"}, "Complaint handling started.", p.handler),
+        ({"from": "open", "to": "resolved"}, "Complaint archived.", p.handler),
+    ]
     audit = AuditEvent.objects.filter(action__startswith="complaint.").count()
     assert audit == 11
+
+
+def test_the_first_step_puts_a_new_complaint_in_progress(people: People) -> None:
+    t = people.complaint()
+    assert (t.status, t.version) == (Status.NEW, 1)
+    last_event = TicketEvent.objects.latest("id").pk
+    last_audit = AuditEvent.objects.latest("id").pk
+    people.step(t, "register", demand="换新")
+    assert (t.status, t.version) == (Status.OPEN, 2)
+    t.refresh_from_db()
+    assert (t.status, t.version) == (Status.OPEN, 2)
+    events = TicketEvent.objects.filter(ticket=t, pk__gt=last_event).order_by("id")
+    assert [(e.kind, e.data["from"], e.data["to"], e.actor) for e in events] == [
+        (EventKind.COMPLAINT, "register", "judge", people.handler),
+        (EventKind.STATUS, "new", "open", people.handler),
+    ]
+    audits = AuditEvent.objects.filter(pk__gt=last_audit).order_by("id")
+    register = {"action": "register", "from": "register", "to": "judge", "demand": "换新"}
+    assert [(a.action, a.changes) for a in audits] == [
+        ("complaint.register", register),
+        ("ticket.status", {"status": ["new", "open"]}),
+    ]
+    people.step(t, "judge", valid=True, note="属实")  # already open: no second status event
+    assert TicketEvent.objects.filter(ticket=t, kind=EventKind.STATUS).count() == 1
+    assert (t.status, t.version) == (Status.OPEN, 3)
 
 
 def test_not_upheld_goes_to_revisit_with_a_tactful_reply(people: People) -> None:
