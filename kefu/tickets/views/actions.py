@@ -3,6 +3,8 @@ back as a message (or, for the reply box, the page again with the typed text kep
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +16,8 @@ from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.permissions import Perm
 from kefu.core.views.common import actor_of, perm_required
-from kefu.tickets.errors import StaleTicket
+from kefu.tickets.errors import AttachmentRefused, StaleTicket
+from kefu.tickets.models import Ticket
 from kefu.tickets.services import work
 from kefu.tickets.views import complaint_panel
 from kefu.tickets.views.detail import _macros, _people, load_ticket, page_context
@@ -37,16 +40,14 @@ def _done(ticket_id: int) -> HttpResponse:
     return redirect("tickets:detail", ticket_id)
 
 
-@require_POST
-@perm_required(Perm.WORK_TICKETS)
-def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    actor = actor_of(request)
-    ticket = load_ticket(actor, ticket_id)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        context = page_context(request, ticket, reply_form=form)
-        return render(request, "tickets/ticket_detail.html", context, status=422)
-    data = form.cleaned_data
+def _page(request: HttpRequest, ticket: Ticket, status: int, **kwargs: Any) -> HttpResponse:
+    context = page_context(request, ticket, **kwargs)
+    return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+def _write_entry(actor: User, ticket: Ticket, data: dict[str, Any]) -> None:
+    """One entry from the reply box; its files are saved in the same transaction, so a
+    refused file leaves nothing behind."""
     common = {
         "actor": actor,
         "ticket": ticket,
@@ -54,22 +55,36 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "next_follow_up_at": data["next_follow_up_at"],
         "expected_version": data["version"],
     }
+    if data["mode"] == "note":
+        work.add_note(files=data["attachments"], **common)
+    elif data["mode"] in ("call_in", "call_out"):
+        direction = "inbound" if data["mode"] == "call_in" else "outbound"
+        work.log_call(direction=direction, **common)
+    else:
+        work.add_reply(files=data["attachments"], **common)
+
+
+@require_POST
+@perm_required(Perm.WORK_TICKETS)
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    ticket = load_ticket(actor, ticket_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, ticket, 422, reply_form=form)
+    data = form.cleaned_data
     try:
-        if data["mode"] == "note":
-            work.add_note(**common)
-        elif data["mode"] in ("call_in", "call_out"):
-            direction = "inbound" if data["mode"] == "call_in" else "outbound"
-            work.log_call(direction=direction, **common)
-        else:
-            work.add_reply(**common)
+        _write_entry(actor, ticket, data)
     except StaleTicket:
         ticket = load_ticket(actor, ticket_id)
-        fresh = ReplyForm(initial={**data, "version": ticket.version})
-        context = page_context(request, ticket, reply_form=fresh, stale=True)
-        return render(request, "tickets/ticket_detail.html", context, status=409)
+        fields = {k: v for k, v in data.items() if k != "attachments"}
+        fresh = ReplyForm(initial={**fields, "version": ticket.version})
+        return _page(request, ticket, 409, reply_form=fresh, stale=True)
+    except AttachmentRefused as exc:
+        form.add_error("attachments", exc.message)
+        return _page(request, ticket, exc.status_code, reply_form=form)
     except DomainError as exc:
-        context = page_context(request, ticket, reply_form=form, error=exc.message)
-        return render(request, "tickets/ticket_detail.html", context, status=exc.status_code)
+        return _page(request, ticket, exc.status_code, reply_form=form, error=exc.message)
     return _done(ticket_id)
 
 

@@ -87,8 +87,13 @@ def page_context(
     can_work = has_perm(actor, Perm.WORK_TICKETS, unit)
     can_assign = has_perm(actor, Perm.ASSIGN_TICKETS, unit)
     events = list(selectors.ticket_events(ticket))
+    attachments = list(ticket.attachments.all())
+    by_event: dict[int | None, list[Any]] = {}
+    for a in attachments:
+        by_event.setdefault(a.event_id, []).append(a)
     for e in events:
         e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
+        e.files = by_event.get(e.pk, [])  # type: ignore[attr-defined]
         action = str(e.data.get("action", "")) if isinstance(e.data, dict) else ""
         e.label = (  # type: ignore[attr-defined]
             complaint_panel.ACTION_LABELS.get(action) if e.kind == EventKind.COMPLAINT else None
@@ -104,7 +109,7 @@ def page_context(
         "ticket": ticket,
         "sla": sla_view(ticket, timezone.now(), CalendarMemo()),
         "events": events,
-        "attachments": list(ticket.attachments.all()),
+        "attachments": attachments,
         "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",
         "can_work": can_work,
         "can_assign": can_assign,

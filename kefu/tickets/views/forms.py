@@ -76,6 +76,26 @@ class IntakeForm(forms.Form):
         )
 
 
+MAX_REPLY_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """`<input type="file" multiple>`: cleans to a list of uploads (possibly empty). What
+    may be attached (type, size) is the attachments service's rule, checked when saving."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        uploads = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in uploads if d]
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     mode = forms.ChoiceField(
@@ -92,7 +112,22 @@ class ReplyForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_attachments(self) -> list[Any]:
+        uploads: list[Any] = self.cleaned_data.get("attachments") or []
+        if len(uploads) > MAX_REPLY_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(n)d files at once.") % {"n": MAX_REPLY_FILES}
+            )
+        return uploads
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("attachments") and data.get("mode") in ("call_in", "call_out"):
+            self.add_error("attachments", _("Files can be attached to replies and notes only."))
+        return data
 
 
 class AssignForm(forms.Form):
