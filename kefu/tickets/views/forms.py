@@ -62,6 +62,15 @@ class IntakeForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
+    received_at = forms.DateTimeField(
+        label=_("Customer contacted us at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Leave empty for now. Over an hour back needs a supervisor; SLA clocks count "
+            "from this time."
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

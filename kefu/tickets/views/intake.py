@@ -3,11 +3,13 @@ inline), then what the call is about. Works from the keyboard alone; Ctrl+Enter 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
@@ -21,6 +23,7 @@ from kefu.customers import services as customer_services
 from kefu.customers.models import Customer
 from kefu.tickets import selectors
 from kefu.tickets.choices import OPEN_STATUSES
+from kefu.tickets.errors import InvalidReceivedAt
 from kefu.tickets.services.intake import create_ticket
 from kefu.tickets.views.forms import IntakeForm
 
@@ -81,6 +84,15 @@ def _customer(actor: User, data: dict[str, Any]) -> Customer | None:
     return None
 
 
+def _received_at_error(form: IntakeForm, exc: InvalidReceivedAt, value: datetime) -> None:
+    """The short reason by the input; when a backdate is refused, the rule on top too (a
+    time in the future gets the short reason only)."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    form.add_error("received_at", str(details.get("received_at") or exc.message))
+    if value <= timezone.now():
+        form.add_error(None, exc.message)
+
+
 @perm_required(Perm.WORK_TICKETS)
 def create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
@@ -104,7 +116,10 @@ def create(request: HttpRequest) -> HttpResponse:
                     reference=data["reference"],
                     category=data["category"],
                     priority=data["priority"],
+                    received_at=data["received_at"],
                 )
+        except InvalidReceivedAt as exc:
+            _received_at_error(form, exc, data["received_at"])
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
