@@ -12,7 +12,7 @@ from kefu.core.choices import Role
 from kefu.core.models import AuditEvent, OrgUnit
 from tests.e2e.test_shell import _login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_creates_a_store_with_the_keyboard(

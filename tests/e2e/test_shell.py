@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from kefu.core.choices import Role
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     ("home", "core:home"),

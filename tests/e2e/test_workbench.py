@@ -18,7 +18,7 @@ from tests.e2e.test_shell import _login as _login_as
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
