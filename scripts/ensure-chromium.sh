@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests drive Debian's Chromium (/usr/bin/chromium); install it when missing.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "cjk"; then exit 0; fi
+if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then exit 0; fi
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "==> installing Debian's chromium (and CJK fonts for screenshots)"
 as_root apt-get update -qq
