@@ -47,8 +47,17 @@ class TicketFilter(Schema):
     assignee: str = ""
     breached: bool | None = None
     due_before: datetime | None = None
+    due_before_hyphen: datetime | None = Field(None, alias="due-before")
     q: str = Field("", max_length=200)
+    text: str = Field("", max_length=200, description="same as q")
     queue_view: str = ""
+
+    def selector_kwargs(self) -> dict[str, Any]:
+        """`text` and `due-before` are accepted as spellings of `q` and `due_before`."""
+        data = self.dict(exclude={"due_before_hyphen", "text"})
+        data["q"] = self.q or self.text
+        data["due_before"] = self.due_before or self.due_before_hyphen
+        return data
 
 
 def _lookup[M](model: type[M], pk: int | None, field: str, **extra: Any) -> M | None:
@@ -133,7 +142,7 @@ def create_ticket(
 @router.get("", response={200: list[TicketListOut], **ERRORS})
 @paginate(TicketPagination)
 def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> Any:
-    return selectors.list_tickets(actor_of(request), **filters.dict())
+    return selectors.list_tickets(actor_of(request), **filters.selector_kwargs())
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **ERRORS})

@@ -342,3 +342,28 @@ def test_snapshot_filled_from_customer(org, east_agent, api_as):
     assert r.status_code == 201
     t = Ticket.objects.get()
     assert (t.customer_id, t.contact_name, t.contact_phone) == (c.pk, "赵太太", "13911112222")
+
+
+def test_list_accepts_text_and_due_before_spellings(org, make_user, api_as):
+    from kefu.tickets.services.intake import create_ticket
+
+    agent = make_user("agent", org.east)
+    create_ticket(
+        actor=agent, unit=org.shanghai, type="enquiry", channel="phone", title="发票开错了"
+    )
+    create_ticket(
+        actor=agent, unit=org.shanghai, type="complaint", channel="phone", title="营业时间"
+    )
+    # only the complaint has a resolution target (48 h)
+    api = api_as(agent)
+    for params in ({"q": "发票"}, {"text": "发票"}):
+        body = api.get("/api/v1/tickets", params).json()
+        assert [t["title"] for t in body["items"]] == ["发票开错了"]
+    late = "2099-01-01T00:00:00+08:00"
+    assert api.get("/api/v1/tickets", {"due-before": late}).status_code == 200
+    assert api.get("/api/v1/tickets", {"due_before": late}).status_code == 200
+    assert api.get("/api/v1/tickets", {"due-before": "soon"}).status_code == 422
+    early = "2000-01-01T00:00:00+08:00"
+    assert api.get("/api/v1/tickets", {"due-before": early}).json()["count"] == 0
+    due = api.get("/api/v1/tickets", {"due-before": late}).json()
+    assert [t["title"] for t in due["items"]] == ["营业时间"]
