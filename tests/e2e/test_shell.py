@@ -20,6 +20,11 @@ PAGES = [
     ("audit", "core:audit_list"),
     ("tokens", "core:token_list"),
     ("calendars", "core:calendar_list"),
+    ("tickets", "tickets:list"),
+    ("complaints", "tickets:complaints"),
+    ("intake", "tickets:create"),
+    ("dashboard", "reports:dashboard"),
+    ("ticket-settings", "tickets:settings_categories"),
 ]
 
 
@@ -86,3 +91,30 @@ def _csrf(context: Any) -> str:
         if cookie["name"] == "csrftoken":
             return str(cookie["value"])
     return ""
+
+
+def test_public_help_form_on_a_phone(
+    live_server: Any, browser: Any, shot_dir: Path, org: Any
+) -> None:
+    """A customer files a request from a phone, without logging in, and looks it up."""
+    from kefu.tickets.models import Ticket
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}{reverse('public:new')}")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.screenshot(path=str(shot_dir / "70-public-form.png"), full_page=True)
+    page.fill("input[name=name]", "陈女士")
+    page.fill("input[name=phone]", "138 0013 8000")
+    page.fill("input[name=title]", "洗衣机不脱水")
+    page.fill("textarea[name=description]", "上周买的洗衣机，今天开始不脱水，请安排维修。")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+    ticket = Ticket.objects.get(title="洗衣机不脱水")
+    assert ticket.channel == "web"
+    assert ticket.number in page.content()
+    page.screenshot(path=str(shot_dir / "71-public-done.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
