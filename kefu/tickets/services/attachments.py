@@ -7,6 +7,8 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -126,18 +128,22 @@ def _spool(upload: Any, limit: int) -> tuple[Any, str, int, bytes]:
     return tmp, digest.hexdigest(), size, head
 
 
-def add_attachment(
-    *, actor: User | None, ticket: Ticket, event: TicketEvent | None, upload: Any
-) -> Attachment:
-    """Store `upload` (an UploadedFile, ContentFile or any file with a name) on `ticket`.
-    Call inside the service's transaction; actor None is the customer (mail, web form)."""
-    if actor is not None:
-        if not scope_for(actor).sees_path(ticket.unit.path):
-            raise NotFound()
-        if not has_perm(actor, Perm.WORK_TICKETS, ticket.unit):
-            raise PermissionDenied()
-    if event is not None and event.ticket_id != ticket.pk:
-        raise AttachmentRefused(_("The event belongs to another ticket."))
+@dataclass
+class PreparedUpload:
+    """An upload that passed the checks, spooled to a temporary file, not yet stored."""
+
+    tmp: Any
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        self.tmp.close()
+
+
+def prepare_upload(upload: Any) -> PreparedUpload:
+    """Check one upload (size cap, type by content); nothing is stored yet."""
     filename = safe_filename(str(getattr(upload, "name", "") or ""))
     limit = int(settings.KEFU_MAX_UPLOAD_BYTES)
     tmp, sha256, size, head = _spool(upload, limit)
@@ -145,19 +151,64 @@ def add_attachment(
         if size == 0:
             raise AttachmentRefused(_("The file is empty."))
         content_type = sniff(head, filename)
-        name = f"attachments/{sha256[:2]}/{sha256}"
-        if not default_storage.exists(name):
-            name = default_storage.save(name, File(tmp, name=sha256))
-    finally:
+    except Exception:
         tmp.close()
+        raise
+    return PreparedUpload(tmp, filename, content_type, size, sha256)
+
+
+def prepare_uploads(uploads: Iterable[Any]) -> list[PreparedUpload]:
+    """Check every upload before any is stored, so one refused file stores nothing."""
+    prepared: list[PreparedUpload] = []
+    try:
+        for upload in uploads:
+            prepared.append(prepare_upload(upload))
+    except Exception:
+        for item in prepared:
+            item.discard()
+        raise
+    return prepared
+
+
+def _check_target(actor: User | None, ticket: Ticket, event: TicketEvent | None) -> None:
+    if actor is not None:
+        if not scope_for(actor).sees_path(ticket.unit.path):
+            raise NotFound()
+        if not has_perm(actor, Perm.WORK_TICKETS, ticket.unit):
+            raise PermissionDenied()
+    if event is not None and event.ticket_id != ticket.pk:
+        raise AttachmentRefused(_("The event belongs to another ticket."))
+
+
+def store_prepared(
+    *, actor: User | None, ticket: Ticket, event: TicketEvent | None, prepared: PreparedUpload
+) -> Attachment:
+    """Store a checked upload (content-addressed) and its row; closes the temporary file."""
+    _check_target(actor, ticket, event)
+    try:
+        name = f"attachments/{prepared.sha256[:2]}/{prepared.sha256}"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, File(prepared.tmp, name=prepared.sha256))
+    finally:
+        prepared.discard()
     attachment = Attachment(
         ticket=ticket,
         event=event,
-        filename=filename,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
+        filename=prepared.filename,
+        content_type=prepared.content_type,
+        size=prepared.size,
+        sha256=prepared.sha256,
     )
     attachment.file.name = name
     attachment.save()
     return attachment
+
+
+def add_attachment(
+    *, actor: User | None, ticket: Ticket, event: TicketEvent | None, upload: Any
+) -> Attachment:
+    """Store `upload` (an UploadedFile, ContentFile or any file with a name) on `ticket`.
+    Call inside the service's transaction; actor None is the customer (mail, web form)."""
+    _check_target(actor, ticket, event)
+    prepared = prepare_upload(upload)
+    return store_prepared(actor=actor, ticket=ticket, event=event, prepared=prepared)

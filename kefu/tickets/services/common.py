@@ -109,10 +109,16 @@ def refresh_next_check(ticket: Ticket, *, now: datetime) -> None:
 def attach_files(
     *, actor: User | None, ticket: Ticket, event: TicketEvent, files: Iterable[Any]
 ) -> None:
-    from kefu.tickets.services.attachments import add_attachment
+    from kefu.tickets.services.attachments import prepare_uploads, store_prepared
 
-    for upload in files:
-        add_attachment(actor=actor, ticket=ticket, event=event, upload=upload)
+    prepared = prepare_uploads(files)  # every file is checked before any is stored
+    for index, item in enumerate(prepared):
+        try:
+            store_prepared(actor=actor, ticket=ticket, event=event, prepared=item)
+        except Exception:
+            for rest in prepared[index + 1 :]:
+                rest.discard()
+            raise
 
 
 def iso(value: datetime | None) -> str | None:
