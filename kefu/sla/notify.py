@@ -8,12 +8,9 @@ from datetime import datetime
 
 from kefu.core.choices import Role
 from kefu.core.models import DepartmentMembership, UnitAssignment
+from kefu.core.models.org import path_ids
 from kefu.sla.models import Alert
 from kefu.tickets.models import Ticket
-
-
-def _ancestor_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part.isdigit()]
 
 
 @dataclass
@@ -29,7 +26,7 @@ class Recipients:
         key = (ticket.unit_id, role)
         if key not in self._by_unit:
             rows = UnitAssignment.objects.filter(
-                unit_id__in=_ancestor_ids(ticket.unit.path), role=role, user__is_active=True
+                unit_id__in=path_ids(ticket.unit.path), role=role, user__is_active=True
             ).values_list("user_id", "unit__depth")
             deepest = max((depth for _, depth in rows), default=None)
             self._by_unit[key] = sorted({uid for uid, depth in rows if depth == deepest})

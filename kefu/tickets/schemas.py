@@ -117,10 +117,8 @@ class TicketOut(TicketListOut):
 
     @staticmethod
     def resolve_allowed_actions(obj: Ticket, context: Any) -> list[str]:
-        try:
-            from kefu.tickets.services.complaints import allowed_actions
-        except ImportError:
-            return []
+        from kefu.tickets.services.complaints import allowed_actions
+
         actor = _actor(context)
         if actor is None:
             return []

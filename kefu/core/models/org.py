@@ -7,6 +7,11 @@ from kefu.core.choices import DepartmentKind, UnitKind
 from kefu.core.models.base import TimestampedModel
 
 
+def path_ids(path: str) -> list[int]:
+    """The unit ids on a materialised path, top first: "/1/4/9/" → [1, 4, 9]."""
+    return [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+
+
 class OrgUnit(TimestampedModel):
     """A node of the organisation tree: headquarters → region → store / site / service centre.
 
@@ -52,6 +57,11 @@ class OrgUnit(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def lineage_ids(self) -> list[int]:
+        """This unit's id and those of every unit above it."""
+        return path_ids(self.path)
 
 
 class Department(TimestampedModel):

@@ -136,7 +136,7 @@ def calendar_for_unit(unit: OrgUnit | None) -> BusinessCalendar:
         return selectors.default_calendar()
     if unit.calendar_id is not None and unit.calendar is not None:
         return unit.calendar
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part.isdigit()]
+    ids = unit.lineage_ids
     holder = (
         OrgUnit.objects.filter(pk__in=ids, calendar__isnull=False)
         .select_related("calendar")

@@ -1,5 +1,6 @@
 """Tickets API: create (idempotent), list, detail, timeline, and the work actions."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from kefu.core.selectors import org as org_selectors
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
 from kefu.tickets.api.pagination import TicketPagination
-from kefu.tickets.models import Attachment, Category, Queue
+from kefu.tickets.models import Attachment, Category, Queue, TicketEvent
 from kefu.tickets.schemas import (
     AssignIn,
     CallIn,
@@ -174,15 +175,15 @@ def patch_ticket(
     return _detail(request, ticket_id, response)
 
 
-@router.post("/{ticket_id}/replies", response={201: EventOut, **ERRORS})
-def add_reply(
+def _message(
     request: HttpRequest,
     ticket_id: int,
     payload: MessageIn,
-    if_match: IfMatch = None,
+    if_match: str | None,
+    service: Callable[..., TicketEvent],
 ) -> Any:
     actor = actor_of(request)
-    event = work.add_reply(
+    event = service(
         actor=actor,
         ticket=selectors.get_ticket(actor, ticket_id),
         body=payload.body,
@@ -190,24 +191,20 @@ def add_reply(
         expected_version=_version(if_match, payload.expected_version),
     )
     return Status(201, event)
+
+
+@router.post("/{ticket_id}/replies", response={201: EventOut, **ERRORS})
+def add_reply(
+    request: HttpRequest, ticket_id: int, payload: MessageIn, if_match: IfMatch = None
+) -> Any:
+    return _message(request, ticket_id, payload, if_match, work.add_reply)
 
 
 @router.post("/{ticket_id}/notes", response={201: EventOut, **ERRORS})
 def add_note(
-    request: HttpRequest,
-    ticket_id: int,
-    payload: MessageIn,
-    if_match: IfMatch = None,
+    request: HttpRequest, ticket_id: int, payload: MessageIn, if_match: IfMatch = None
 ) -> Any:
-    actor = actor_of(request)
-    event = work.add_note(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        body=payload.body,
-        next_follow_up_at=payload.next_follow_up_at,
-        expected_version=_version(if_match, payload.expected_version),
-    )
-    return Status(201, event)
+    return _message(request, ticket_id, payload, if_match, work.add_note)
 
 
 @router.post("/{ticket_id}/calls", response={201: EventOut, **ERRORS})

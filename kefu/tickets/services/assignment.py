@@ -20,7 +20,7 @@ _WORKING_ROLES = sorted(r for r, perms in ROLE_PERMISSIONS.items() if Perm.WORK_
 
 def candidates(ticket: Ticket) -> QuerySet[User]:
     """Who may get the ticket, ordered by id."""
-    unit_ids = [int(p) for p in ticket.unit.path.strip("/").split("/") if p.isdigit()]
+    unit_ids = ticket.unit.lineage_ids
     holds_role = UnitAssignment.objects.filter(
         user=OuterRef("pk"), unit_id__in=unit_ids, role__in=_WORKING_ROLES
     )

@@ -138,7 +138,7 @@ def approval_limit(actor: User, unit: OrgUnit) -> Decimal | None:
 
 def find_approver(unit: OrgUnit, amount: Decimal) -> User | None:
     """The nearest approver up the unit's chain whose authority covers `amount`."""
-    ids = [int(p) for p in unit.path.strip("/").split("/") if p.isdigit()]
+    ids = unit.lineage_ids
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.APPROVE_COMPLAINTS in perms]
     rows = (
         UnitAssignment.objects.filter(unit_id__in=ids, role__in=roles, user__is_active=True)

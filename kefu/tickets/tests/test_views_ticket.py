@@ -146,6 +146,23 @@ def test_macro_renders_variables(ui, bench):
     assert response.content.decode() == f"张三您好，工单 {a.number} 已受理。"
 
 
+def test_macro_of_another_region_or_unknown_renders_nothing(ui, bench, org):
+    a = bench["a"]
+    south = Macro.objects.create(name="华南", body="华南专用 {{ ticket.number }}", unit=org.south)
+    east = Macro.objects.create(
+        name="华东", body="{{ agent.name }}：{{ ticket.title }}", unit=org.east
+    )
+    client = ui(bench["agent"])
+    assert client.get(url("tickets:macro", a.pk), {"macro": south.pk}).content == b""
+    assert client.get(url("tickets:macro", a.pk), {"macro": "x1"}).content == b""
+    body = client.get(url("tickets:macro", a.pk), {"macro": east.pk}).content.decode()
+    assert body == f"王小明：{a.title}"
+    broken = Macro.objects.create(name="坏", body="{% if %}原文", unit=None)
+    assert client.get(url("tickets:macro", a.pk), {"macro": broken.pk}).content.decode() == (
+        "{% if %}原文"
+    )
+
+
 def test_ticket_page_query_count_does_not_grow(ui, bench, django_assert_num_queries):
     a, client = bench["a"], ui(bench["agent"])
     client.get(url("tickets:detail", a.pk))

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import Context, Template, TemplateSyntaxError
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,9 +17,10 @@ from kefu.core.permissions import Perm
 from kefu.core.views.common import actor_of, perm_required
 from kefu.tickets.errors import AttachmentRefused, StaleTicket
 from kefu.tickets.models import Ticket
-from kefu.tickets.services import work
+from kefu.tickets.selectors_macros import render_macro
+from kefu.tickets.services import complaints, work
 from kefu.tickets.views import complaint_panel
-from kefu.tickets.views.detail import _macros, _people, load_ticket, page_context
+from kefu.tickets.views.detail import _people, load_ticket, page_context
 from kefu.tickets.views.display import transfer_departments
 from kefu.tickets.views.forms import (
     DetailsForm,
@@ -209,27 +209,8 @@ def macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
     only plain values go into the template context."""
     actor = actor_of(request)
     ticket = load_ticket(actor, ticket_id)
-    chosen = {str(m.pk): m for m in _macros(ticket)}.get(request.GET.get("macro", ""))
-    if chosen is None:
-        return HttpResponse("")
-    body = type(chosen).objects.only("body").get(pk=chosen.pk).body
-    customer = ticket.customer
-    values = {
-        "ticket": {
-            "number": ticket.number,
-            "title": ticket.title,
-            "reference": ticket.reference,
-            "status": ticket.get_status_display(),
-            "type": ticket.get_type_display(),
-        },
-        "customer": {"name": customer.name if customer else ticket.contact_name},
-        "agent": {"name": actor.label},
-    }
-    try:
-        text = str(Template(body).render(Context(values)))
-    except TemplateSyntaxError:
-        text = body
-    return HttpResponse(text)
+    macro_id = request.GET.get("macro", "")
+    return HttpResponse(render_macro(ticket=ticket, actor=actor, macro_id=macro_id))
 
 
 @require_POST
@@ -237,8 +218,7 @@ def macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def complaint_action(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor = actor_of(request)
     ticket = load_ticket(actor, ticket_id)
-    module = complaint_panel.complaints_module()
-    if module is None or ticket.complaint_row is None:  # type: ignore[attr-defined]
+    if ticket.complaint_row is None:  # type: ignore[attr-defined]
         messages.error(request, _("This ticket is not a complaint."))
         return _done(ticket_id)
     action = request.POST.get("action", "")
@@ -246,7 +226,7 @@ def complaint_action(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return _run(
         request,
         ticket_id,
-        lambda: module.transition(actor=actor, ticket=ticket, action=action, fields=fields),
+        lambda: complaints.transition(actor=actor, ticket=ticket, action=action, fields=fields),
         str(complaint_panel.ACTION_LABELS.get(action, action)) + " ✓",
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.models import Department, User
 from kefu.core.selectors.scope import restrict_to_scope
 from kefu.tickets.choices import RemedyKind, RemedyStatus
+from kefu.tickets.services import complaints
 
 ACTION_LABELS = {
     "register": _("Register the demand"),
@@ -111,23 +112,11 @@ def _inputs(action: str, departments: list[tuple[Any, Any]], remedies: list[Any]
     return specs.get(action, [])
 
 
-def complaints_module() -> Any:
-    """H8's state machine, or None while it is not installed (the panel is hidden)."""
-    try:
-        from kefu.tickets.services import complaints
-    except ImportError:
-        return None
-    if not hasattr(complaints, "allowed_actions") or not hasattr(complaints, "transition"):
-        return None
-    return complaints
-
-
 def panel(ticket: Any, actor: User) -> dict[str, Any] | None:
-    module = complaints_module()
     complaint = getattr(ticket, "complaint_row", None)
-    if module is None or complaint is None:
+    if complaint is None:
         return None
-    actions = module.allowed_actions(ticket=ticket, actor=actor)
+    actions = complaints.allowed_actions(ticket=ticket, actor=actor)
     remedies = list(complaint.remedies.all())
     departments: list[tuple[Any, Any]] = []
     if "investigate" in actions:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from kefu.tickets.choices import (
     TicketType,
 )
 from kefu.tickets.models import Category, Complaint, Macro, Ticket
+from kefu.tickets.selectors_macros import macros_for
 from kefu.tickets.services.work import ALLOWED_STATUS
 from kefu.tickets.views import complaint_panel
 from kefu.tickets.views.display import CalendarMemo, sla_view, transfer_departments
@@ -53,15 +53,13 @@ def load_ticket(actor: User, ticket_id: int) -> Ticket:
 
 def _people(actor: User, ticket: Ticket) -> list[User]:
     """Who the ticket can go to: active people with a role in the ticket's unit or above."""
-    ids = [int(p) for p in ticket.unit.path.strip("/").split("/") if p.isdigit()]
+    ids = ticket.unit.lineage_ids
     qs = User.objects.filter(is_active=True, assignments__unit_id__in=ids).distinct()
     return list(qs.only("id", "username", "display_name").order_by("id")[:200])
 
 
 def _macros(ticket: Ticket) -> list[Macro]:
-    ids = [int(p) for p in ticket.unit.path.strip("/").split("/") if p.isdigit()]
-    qs = Macro.objects.filter(Q(unit__isnull=True) | Q(unit_id__in=ids), is_active=True)
-    return list(qs.only("id", "name"))
+    return list(macros_for(ticket).only("id", "name"))
 
 
 def _stages(complaint: Complaint | None) -> list[tuple[str, Any, str]]:

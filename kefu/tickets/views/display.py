@@ -103,9 +103,10 @@ def transfer_departments(actor: Any, paths: list[str]) -> Any:
     from django.db.models import Q
 
     from kefu.core.models import Department
+    from kefu.core.models.org import path_ids
     from kefu.core.selectors.scope import visible_units
 
-    above = {int(p) for path in paths for p in path.strip("/").split("/") if p.isdigit()}
+    above = {unit_id for path in paths for unit_id in path_ids(path)}
     return (
         Department.objects.filter(is_active=True)
         .filter(Q(unit__in=visible_units(actor).values("id")) | Q(unit_id__in=above))
