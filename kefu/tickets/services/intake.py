@@ -17,7 +17,7 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm
 from kefu.core.services.audit import record_audit
 from kefu.customers.models import Customer
-from kefu.customers.services import normalize_phone
+from kefu.customers.services import create_customer, normalize_phone
 from kefu.sla import services as sla_services
 from kefu.tickets.choices import Channel, EventKind, Priority, TicketType
 from kefu.tickets.errors import IdempotencyMismatch, InvalidReceivedAt
@@ -239,3 +239,31 @@ def submit_web_ticket(
         contact_email=email,
         now=now,
     )
+
+
+def create_call_ticket(
+    *,
+    actor: User,
+    unit: OrgUnit,
+    customer: Customer | None = None,
+    new_customer_name: str = "",
+    phone: str = "",
+    **ticket_fields: Any,
+) -> Ticket:
+    """The phone-intake form: the caller is a known customer, a new one created on the spot
+    (`new_customer_name`), or nobody; customer and ticket are written together or not at
+    all. `ticket_fields` are `create_ticket`'s other arguments."""
+    with transaction.atomic():
+        name = new_customer_name.strip()
+        if customer is None and name:
+            customer = create_customer(
+                actor=actor, unit=unit, name=name, phones=[phone] if phone else []
+            )
+        return create_ticket(
+            actor=actor,
+            unit=unit,
+            customer=customer,
+            contact_name=customer.name if customer is not None else "",
+            contact_phone=phone,
+            **ticket_fields,
+        )

@@ -293,3 +293,13 @@ def bulk_assign(*, actor: User, tickets: Iterable[Ticket], assignee: User | None
                 changed += 1
             sync_back(ticket, locked)
     return changed
+
+
+def bulk_transfer(*, actor: User, tickets: Iterable[Ticket], department: Department) -> int:
+    """Transfer many tickets to one department; all or nothing. Returns how many."""
+    count = 0
+    with transaction.atomic():
+        for ticket in tickets:
+            transfer_ticket(actor=actor, ticket=ticket, department=department)
+            count += 1
+    return count

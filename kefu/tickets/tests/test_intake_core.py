@@ -89,3 +89,38 @@ def test_received_at_rules(org, make_user):
         now=now,
     )
     assert ticket.received_at == now - timedelta(hours=3)
+
+
+def test_call_ticket_creates_the_caller_with_the_ticket_or_neither(org, make_user):
+    from kefu.customers.models import Customer
+    from kefu.tickets.services.intake import create_call_ticket
+
+    agent = make_user(Role.AGENT, org.east)
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+    with pytest.raises(InvalidReceivedAt):
+        create_call_ticket(
+            actor=agent,
+            unit=org.shanghai,
+            new_customer_name="周先生",
+            phone="139 0000 1111",
+            type="repair",
+            channel="phone",
+            title="空调不制冷",
+            received_at=now - timedelta(hours=5),
+            now=now,
+        )
+    assert (Customer.objects.count(), Ticket.objects.count()) == (0, 0)
+    ticket = create_call_ticket(
+        actor=agent,
+        unit=org.shanghai,
+        new_customer_name="周先生",
+        phone="139 0000 1111",
+        type="repair",
+        channel="phone",
+        title="空调不制冷",
+        now=now,
+    )
+    assert ticket.customer is not None
+    assert ticket.customer.name == "周先生"
+    assert list(ticket.customer.phones.values_list("number", flat=True)) == ["13900001111"]
+    assert (ticket.contact_name, ticket.contact_phone) == ("周先生", "13900001111")

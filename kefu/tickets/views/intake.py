@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +23,7 @@ from kefu.customers.models import Customer
 from kefu.tickets import selectors
 from kefu.tickets.choices import OPEN_STATUSES
 from kefu.tickets.errors import InvalidReceivedAt
-from kefu.tickets.services.intake import create_ticket
+from kefu.tickets.services.intake import create_call_ticket
 from kefu.tickets.views.forms import IntakeForm
 
 MAX_MATCHES = 10
@@ -72,18 +71,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/partials/caller.html", context)
 
 
-def _customer(actor: User, data: dict[str, Any]) -> Customer | None:
-    if data.get("customer"):
-        return customer_selectors.get_customer(actor, data["customer"])
-    name = (data.get("new_customer_name") or "").strip()
-    if name:
-        phones = [data["phone"]] if data.get("phone") else []
-        return customer_services.create_customer(
-            actor=actor, unit=data["unit"], name=name, phones=phones
-        )
-    return None
-
-
 def _received_at_error(form: IntakeForm, exc: InvalidReceivedAt, value: datetime) -> None:
     """The short reason by the input; when a backdate is refused, the rule on top too (a
     time in the future gets the short reason only)."""
@@ -101,23 +88,26 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                customer = _customer(actor, data)
-                ticket = create_ticket(
-                    actor=actor,
-                    unit=data["unit"],
-                    type=data["type"],
-                    channel=data["channel"],
-                    title=data["title"],
-                    description=data["description"],
-                    customer=customer,
-                    contact_name=customer.name if customer else "",
-                    contact_phone=data.get("phone", ""),
-                    reference=data["reference"],
-                    category=data["category"],
-                    priority=data["priority"],
-                    received_at=data["received_at"],
-                )
+            customer = (
+                customer_selectors.get_customer(actor, data["customer"])
+                if data.get("customer")
+                else None
+            )
+            ticket = create_call_ticket(
+                actor=actor,
+                unit=data["unit"],
+                customer=customer,
+                new_customer_name=data.get("new_customer_name") or "",
+                phone=data.get("phone", ""),
+                type=data["type"],
+                channel=data["channel"],
+                title=data["title"],
+                description=data["description"],
+                reference=data["reference"],
+                category=data["category"],
+                priority=data["priority"],
+                received_at=data["received_at"],
+            )
         except InvalidReceivedAt as exc:
             _received_at_error(form, exc, data["received_at"])
         except DomainError as exc:

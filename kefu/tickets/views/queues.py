@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -154,9 +153,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
             )
             if department is None:
                 raise DomainError(_("Choose the department to transfer to."))
-            with transaction.atomic():  # all or none
-                for ticket in tickets:
-                    work.transfer_ticket(actor=actor, ticket=ticket, department=department)
+            work.bulk_transfer(actor=actor, tickets=tickets, department=department)
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request)
