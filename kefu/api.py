@@ -10,6 +10,8 @@ from kefu.core.api import users as users_api
 from kefu.core.api_auth import api_auth
 from kefu.core.api_errors import install_error_handlers
 from kefu.customers.api import router as customers_router
+from kefu.customers.api_dedupe import router as dedupe_router
+from kefu.members.api import router as members_router
 from kefu.sla.api import router as sla_router
 from kefu.tickets.api import complaints as complaints_api
 from kefu.tickets.api import tickets as tickets_api
@@ -29,6 +31,8 @@ api.add_router("/", org_api.router)
 api.add_router("/", users_api.router)
 api.add_router("/calendar", calendar_api.router)
 api.add_router("/tickets", tickets_api.router)
+api.add_router("/customers", dedupe_router)
 api.add_router("/customers", customers_router)
+api.add_router("/members", members_router)
 api.add_router("/", complaints_api.router)
 api.add_router("/", sla_router)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ninja",
     "kefu.core",
     "kefu.customers",
+    "kefu.members",
     "kefu.sla",
     "kefu.tickets",
     "kefu.reports",

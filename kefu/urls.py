@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("help/", include("kefu.tickets.urls_public")),
     path("tickets/", include("kefu.tickets.urls")),
     path("reports/", include("kefu.reports.urls")),
+    path("customers/", include("kefu.customers.urls")),
+    path("members/", include("kefu.members.urls")),
     path("", include("kefu.core.urls")),
 ]
 if settings.DEBUG:

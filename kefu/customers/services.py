@@ -14,6 +14,7 @@ from kefu.core.selectors.scope import has_perm
 from kefu.core.services.audit import record_audit
 from kefu.customers.choices import CustomerKind, Grade
 from kefu.customers.models import Customer, CustomerPhone
+from kefu.customers.names import name_key
 
 _NON_DIGITS = re.compile(r"\D+")
 
@@ -61,6 +62,7 @@ def create_customer(
         customer = Customer.objects.create(
             unit=unit,
             name=name,
+            name_key=name_key(name, kind),
             kind=kind,
             email=email.strip(),
             grade=grade,

@@ -21,6 +21,7 @@ from kefu.core.demo.registry import DemoContext, register_demo_step
 from kefu.core.models import Department, DepartmentMembership, OrgUnit, User
 from kefu.customers.choices import CustomerKind, Grade
 from kefu.customers.models import Customer, CustomerPhone
+from kefu.customers.names import name_key
 from kefu.customers.services import normalize_phone
 from kefu.sla.models import SlaPolicy
 from kefu.tickets.demo_data import CATEGORIES, MACROS, QUEUES, ROUTING_RULES
@@ -121,6 +122,8 @@ def _customers(
             )
         )
         numbers.append(normalize_phone(fake.phone_number()))
+    for c in rows:
+        c.name_key = name_key(c.name, c.kind)
     Customer.objects.bulk_create(rows, batch_size=BATCH)
     CustomerPhone.objects.bulk_create(
         [

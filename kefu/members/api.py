@@ -1,0 +1,5 @@
+"""Members API."""
+
+from ninja import Router
+
+router = Router(tags=["members"])

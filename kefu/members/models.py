@@ -1,0 +1,1 @@
+"""Members (会员): registration, headquarters' audit, tiers, points ledger, purchases."""
