@@ -48,4 +48,5 @@ urlpatterns = [
     path("settings/tokens/", tokens.token_list, name="token_list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("settings/calendars/", include("kefu.core.urls_calendar")),
+    path("imports/", include("kefu.core.urls_imports")),
 ]

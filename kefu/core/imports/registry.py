@@ -76,6 +76,7 @@ class ImportContext:
     dry_run: bool
     options: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    row: int = 0  # the row being validated, as Excel numbers it (set by the engine)
 
 
 class Importer:
@@ -94,6 +95,13 @@ class Importer:
 
     def validate(self, row: dict[str, Any], ctx: ImportContext) -> dict[str, Any]:
         return row
+
+    def check_batch(
+        self, rows: list[dict[str, Any]], ctx: ImportContext
+    ) -> dict[int, dict[str, str]]:
+        """Database checks for a batch of validated rows at once (one query instead of one
+        per row): {index in `rows`: {column_key: reason}} for the rows that fail."""
+        return {}
 
     def write(self, rows: list[dict[str, Any]], ctx: ImportContext) -> dict[str, int]:
         raise NotImplementedError

@@ -1,5 +1,6 @@
 from kefu.core.models.audit import AuditEvent
 from kefu.core.models.calendar import BusinessCalendar, CalendarDay
+from kefu.core.models.imports import ImportJob, ImportStatus
 from kefu.core.models.org import Department, OrgUnit
 from kefu.core.models.tasks import ScheduleSlot, WorkerHeartbeat
 from kefu.core.models.users import ApiToken, DepartmentMembership, UnitAssignment, User
@@ -11,6 +12,8 @@ __all__ = [
     "CalendarDay",
     "Department",
     "DepartmentMembership",
+    "ImportJob",
+    "ImportStatus",
     "OrgUnit",
     "ScheduleSlot",
     "UnitAssignment",
