@@ -74,6 +74,7 @@ class MergeOut(Schema):
 class MergeRecordOut(Schema):
     id: int
     survivor_id: int
+    survivor_name: str
     actor: str
     created_at: datetime
     merged_ids: list[int]
