@@ -66,6 +66,7 @@ def save_tier(*, actor: User, tier: MemberTier | None = None, **values: Any) -> 
     with transaction.atomic():
         if tier is None:
             saved = MemberTier.objects.create(**clean)
+            saved.refresh_from_db()  # decimals as stored (1 → 1.00)
             changes: dict[str, Any] = {k: str(v) for k, v in clean.items()}
         else:
             saved = MemberTier.objects.select_for_update().get(pk=tier.pk)

@@ -99,6 +99,7 @@ def test_expiry_is_fifo_and_idempotent(filed, clerk, settings):
     filed.refresh_from_db()
     assert filed.points_balance == 7
     expiry = PointsEntry.objects.get(kind=PointsKind.EXPIRE)
+    assert expiry.lot is not None
     assert (expiry.points, expiry.balance_after, expiry.lot.points) == (-30, 7, 40)
     assert expire_points(today=date(2026, 7, 1)) == 1
     filed.refresh_from_db()
