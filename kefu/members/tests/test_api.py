@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kefu.core.choices import Role
 from kefu.core.models import AuditEvent
 from kefu.members.models import Member, PointsEntry, Purchase
 from kefu.members.services.greetings import create_birthday_greetings
@@ -212,7 +211,3 @@ def test_purchase_list_query_count(org, filed, clerk, as_keeper, django_assert_n
         record_purchase(actor=clerk, member=filed, amount=Decimal(20 + i))
     with django_assert_num_queries(len(ctx.captured_queries)):
         assert as_keeper.get(f"{BASE}/purchases").json()["count"] == 10
-
-
-def test_records_keeper_role_name_is_used(org):
-    assert Role.RECORDS_KEEPER == "records_keeper"
