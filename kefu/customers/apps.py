@@ -5,3 +5,22 @@ class CustomersConfig(AppConfig):
     name = "kefu.customers"
     label = "customers"
     verbose_name = "customers"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from kefu.core import navigation
+        from kefu.core.navigation import WORK, NavItem
+        from kefu.core.permissions import Perm
+
+        navigation.register(
+            NavItem(
+                "customers",
+                _("Customers"),
+                "customers:list",
+                WORK,
+                "customer",
+                Perm.VIEW_CUSTOMERS,
+                50,
+            )
+        )

@@ -10,3 +10,6 @@ class TicketsConfig(AppConfig):
         from kefu.tickets.navigation import register_entries
 
         register_entries()
+        from kefu.tickets.customer_section import register as register_customer_section
+
+        register_customer_section()

@@ -1,0 +1,1 @@
+"""Customer archive pages: the list (with export), create/edit, and the 360° page."""
