@@ -109,7 +109,9 @@ def _clear(stores: list[Any]) -> None:
         cursor.execute(f"DELETE FROM customers_customer WHERE unit_id IN ({ids})")  # noqa: S608
 
 
-def _rows(n: int, rng: random.Random, stores: list[Any]) -> tuple[list[dict[str, Any]], list]:
+def _rows(
+    n: int, rng: random.Random, stores: list[Any]
+) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     """Customer specs (planted duplicates point back at their original's index)."""
     specs: list[dict[str, Any]] = []
     planted: list[tuple[int, int]] = []
