@@ -5,3 +5,8 @@ class MembersConfig(AppConfig):
     name = "kefu.members"
     label = "members"
     verbose_name = "members"
+
+    def ready(self) -> None:
+        from kefu.members.navigation import register_entries
+
+        register_entries()
