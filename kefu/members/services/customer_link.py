@@ -10,8 +10,7 @@ from kefu.core.selectors.scope import has_perm, restrict_to_scope
 from kefu.core.services.audit import record_audit
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.customers.names import name_key
-from kefu.customers.services.common import normalize_phone
-from kefu.customers.services.customers import create_customer
+from kefu.customers.services import create_customer, normalize_phone
 
 if TYPE_CHECKING:
     from kefu.core.models import OrgUnit, User
