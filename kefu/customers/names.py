@@ -249,6 +249,14 @@ LEGAL_SUFFIXES = sorted(
     reverse=True,
 )
 _REGIONS = sorted(set(PROVINCES + CITIES), key=len, reverse=True)
+# a region, then at most one of its suffixes (the first in _REGION_SUFFIXES that matches)
+_REGION_PREFIX = re.compile(
+    "(?:{})(?:{})?".format(
+        "|".join(map(re.escape, _REGIONS)), "|".join(map(re.escape, _REGION_SUFFIXES))
+    )
+)
+_LEGAL_TUPLE = tuple(LEGAL_SUFFIXES)
+_PERSON = CustomerKind.PERSON.value  # a plain str: no enum descriptor lookup per call
 _BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕《》「」『』]")
 _PUNCT = re.compile(r"[\s\-_.,，。·•'\"‘’“”、/\\&＆+:;：；!！?？@#*]+")
 
@@ -260,30 +268,27 @@ def _fold(text: str) -> str:
 
 def _strip_regions(text: str) -> str:
     """Remove leading province and city names (with or without 省/市/自治区)."""
-    changed = True
-    while changed and text:
-        changed = False
-        for region in _REGIONS:
-            if text.startswith(region):
-                rest = text[len(region) :]
-                for suffix in _REGION_SUFFIXES:
-                    if rest.startswith(suffix):
-                        rest = rest[len(suffix) :]
-                        break
-                if len(rest) >= 2:  # never strip a name down to nothing ("北京" stays)
-                    text, changed = rest, True
-                break
+    # One regex (alternatives longest first, as the list) finds the region the list would
+    # find first; two distinct regions of one length cannot both start the text.
+    while text:
+        m = _REGION_PREFIX.match(text)
+        if m is None:
+            break
+        rest = text[m.end() :]
+        if len(rest) < 2:  # never strip a name down to nothing ("北京" stays)
+            break
+        text = rest
     return text
 
 
 def _strip_legal_suffixes(text: str) -> str:
-    changed = True
-    while changed and text:
-        changed = False
+    while text and text.endswith(_LEGAL_TUPLE):  # the quick test skips most person names
         for suffix in LEGAL_SUFFIXES:
             if text.endswith(suffix) and len(text) > len(suffix) + 1:
-                text, changed = text[: -len(suffix)], True
+                text = text[: -len(suffix)]
                 break
+        else:
+            break
     return text
 
 
@@ -301,5 +306,5 @@ def person_key(name: str) -> str:
 
 def name_key(name: str, kind: str = CustomerKind.COMPANY) -> str:
     """The normalised name stored in `Customer.name_key` (at most 200 characters)."""
-    key = person_key(name) if kind == CustomerKind.PERSON else company_key(name)
+    key = person_key(name) if kind == _PERSON else company_key(name)
     return key[:200]

@@ -19,8 +19,10 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import ImportFailed
+from kefu.core.imports.progress import Reporter
 from kefu.core.imports.reader import HeaderMap, map_headers, open_table
 from kefu.core.imports.registry import CellInvalid, ImportContext, Importer, RowInvalid
+from kefu.core.imports.spool import Spool, SpoolWriter, spool_path
 
 MAX_ERRORS = 1000
 PREVIEW_ROWS = 20
@@ -111,9 +113,11 @@ class _Pass:
         *,
         write: bool,
         valid_only: bool,
-        progress: Callable[[int], None] | None,
+        progress: Reporter | None,
+        spool: SpoolWriter | None = None,
     ) -> None:
         self.importer, self.plan, self.ctx = importer, plan, ctx
+        self.spool = spool
         self.write, self.valid_only, self.progress = write, valid_only, progress
         self.result = RunResult()
         self.pending: list[tuple[int, dict[str, Any], list[Any]]] = []
@@ -172,6 +176,8 @@ class _Pass:
         if not self.pending:
             return
         rows = [row for _n, row, _c in self.pending]
+        if self.spool is not None:
+            self.spool.add([(n, row) for n, row, _c in self.pending])
         failed = self.importer.check_batch(rows, self.ctx)
         clean: list[dict[str, Any]] = []
         for i, (number, row, cells) in enumerate(self.pending):
@@ -206,8 +212,10 @@ class _Pass:
                 self.progress(total)
         self.flush()
         self.result.total_rows = total
+        if self.spool is not None:
+            self.spool.finish(total)
         if self.progress is not None:
-            self.progress(total)
+            self.progress(total, force=True)
         self.result.preview = {
             "headers": [self.plan.header_of[key] for key, _i, _p, _r in self.plan.columns],
             "rows": self.preview_rows,
@@ -223,15 +231,24 @@ def run(
     ctx: ImportContext,
     write: bool = False,
     valid_only: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Reporter | None = None,
     on_open: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Read `path` once. `on_open(estimated_rows)` is called after the header is read."""
+    """Read `path` once. `on_open(estimated_rows)` is called after the header is read.
+
+    A dry run of an importer with `reuse_checked_rows` keeps the checked rows in a spool next
+    to the file; a writing run then reads them from there instead of parsing the file again."""
+    spooled = spool_path(path)
+    if write and importer.reuse_checked_rows and spooled.exists():
+        return _run_checked(importer, Spool(spooled), ctx, valid_only=valid_only, progress=progress)
     table = open_table(path, filename=filename)
     header = map_headers(table.headers, importer.columns)
     if on_open is not None:
         on_open(table.estimated_rows)
     importer.prepare(ctx)
+    writer = None
+    if importer.reuse_checked_rows and not write:
+        writer = SpoolWriter(spooled, header.header_of)
     one = _Pass(
         importer,
         _plan(importer, header),
@@ -239,9 +256,42 @@ def run(
         write=write,
         valid_only=valid_only,
         progress=progress,
+        spool=writer,
     )
-    result = one.run(table.rows)
+    try:
+        result = one.run(table.rows)
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
     result.warnings = header.warnings
     if result.total_rows == 0:
         raise ImportFailed(_("The file has a header row but no data rows."), code="import_empty")
+    return result
+
+
+def _run_checked(
+    importer: Importer,
+    spool: Spool,
+    ctx: ImportContext,
+    *,
+    valid_only: bool,
+    progress: Reporter | None,
+) -> RunResult:
+    """Write the rows a dry run checked: `check_batch` again, then `write`, batch by batch."""
+    importer.prepare(ctx)
+    plan = _Plan([], {}, spool.header_of, {}, frozenset())
+    one = _Pass(importer, plan, ctx, write=True, valid_only=valid_only, progress=progress)
+    spooled = 0
+    for batch in spool.batches():
+        one.pending = [(number, row, []) for number, row in batch]
+        spooled += len(batch)
+        one.flush()
+        if progress is not None and batch:
+            progress(batch[-1][0] - 1)
+    result = one.result
+    result.total_rows = spool.total_rows
+    result.error_rows += spool.total_rows - spooled  # rows the dry run found wrong
+    if progress is not None:
+        progress(result.total_rows, force=True)
     return result

@@ -18,7 +18,7 @@ import codecs
 import csv
 import os
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,6 +149,11 @@ def _blank(cells: Sequence[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _blank_text(cells: list[str]) -> bool:
+    """_blank for the all-string rows of a CSV file, at C speed."""
+    return not "".join(cells).strip()
+
+
 def _corrupt() -> ImportFailed:
     return ImportFailed(
         _(
@@ -185,19 +190,24 @@ def _open_workbook(path: Path) -> Table:
     return _with_header(rows, estimated=height)
 
 
-def _with_header(rows: Iterator[tuple[int, list[Any]]], *, estimated: int) -> Table:
+def _with_header(
+    rows: Iterator[tuple[int, list[Any]]], *, estimated: int, text: bool = False
+) -> Table:
+    blank = _blank_text if text else _blank
     for number, cells in rows:
-        if not _blank(cells):
+        if not blank(cells):
             headers = ["" if c is None else str(c) for c in cells]
-            return Table(headers, number, _data_rows(rows), max(estimated - number, 0))
+            return Table(headers, number, _data_rows(rows, blank), max(estimated - number, 0))
     raise ImportFailed(_("The file has no header row and no data."), code="import_empty")
 
 
-def _data_rows(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+def _data_rows(
+    rows: Iterator[tuple[int, list[Any]]], blank: Callable[[Any], bool]
+) -> Iterator[tuple[int, list[Any]]]:
     limit = max_rows()
     seen = 0
     for number, cells in rows:
-        if _blank(cells):
+        if blank(cells):
             continue
         seen += 1
         if seen > limit:
@@ -269,4 +279,4 @@ def _open_text(path: Path) -> Table:
                     code="import_unreadable",
                 ) from None
 
-    return _with_header(numbered(), estimated=_count_lines(path))
+    return _with_header(numbered(), estimated=_count_lines(path), text=True)

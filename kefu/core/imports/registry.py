@@ -89,6 +89,12 @@ class Importer:
     object_type: str = ""
     # column keys holding personal data (for the audit log's field list)
     personal_fields: tuple[str, ...] = ()
+    # True when `validate` depends only on the row and `prepare`'s lookups (database checks
+    # that may change between dry run and commit live in `check_batch`): the commit then
+    # writes the rows the dry run checked, running `check_batch` again, instead of parsing
+    # the file a second time. Rows must hold plain values (str, int, float, bool, None,
+    # lists, dicts); anything else quietly falls back to parsing again.
+    reuse_checked_rows: bool = False
 
     def prepare(self, ctx: ImportContext) -> None:
         """Load what validation needs once (lookups by name, existing keys …)."""

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import Conflict, ImportFailed, NotFound
-from kefu.core.imports import engine, progress
+from kefu.core.imports import engine, progress, spool
 from kefu.core.imports.reader import check_filename, check_size
 from kefu.core.imports.registry import ImportContext, Importer, get_importer
 from kefu.core.models import ImportJob, ImportStatus, OrgUnit, User
@@ -217,6 +217,8 @@ def run_commit(*, job_id: int) -> ImportJob:
             job.pk,
             _("The import failed and nothing was imported (%(error)s).") % {"error": exc},
         )
+    finally:
+        spool.remove(job.file.path)
     progress.clear(job.pk)
     return ImportJob.objects.get(pk=job.pk)
 
@@ -266,6 +268,11 @@ def cancel(*, actor: User, job: ImportJob) -> ImportJob:
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "finished_at"])
         record_audit(actor=actor, action="import.cancel", obj=locked, unit=locked.unit)
-        name = str(locked.file.name)
-        transaction.on_commit(lambda: locked.file.storage.delete(name))
+        name, path = str(locked.file.name), locked.file.path
+
+        def _remove_files() -> None:
+            locked.file.storage.delete(name)
+            spool.remove(path)
+
+        transaction.on_commit(_remove_files)
     return locked
