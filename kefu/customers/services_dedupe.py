@@ -152,8 +152,11 @@ def _store(found: dict[dedupe.Pair, tuple[float, list[Any]]], result: FinderResu
 
 
 def _upsert(batch: list[DuplicatePair]) -> None:
+    """Insert or refresh a batch, leaving out customers deleted (merged) since the scan."""
+    ids = {p.customer_a_id for p in batch} | {p.customer_b_id for p in batch}
+    alive = set(Customer.objects.filter(pk__in=ids).values_list("pk", flat=True))
     DuplicatePair.objects.bulk_create(
-        batch,
+        [p for p in batch if p.customer_a_id in alive and p.customer_b_id in alive],
         update_conflicts=True,
         unique_fields=["customer_a", "customer_b"],
         update_fields=["score", "reasons"],
@@ -164,7 +167,7 @@ def dismiss_pair(*, actor: User, pair: DuplicatePair) -> DuplicatePair:
     """不是重复: keep the pair as DISMISSED so the finder never proposes it again."""
     with transaction.atomic():
         locked = (
-            DuplicatePair.objects.select_for_update()
+            DuplicatePair.objects.select_for_update(of=("self",))
             .select_related("customer_a__unit", "customer_b__unit")
             .get(pk=pair.pk)
         )

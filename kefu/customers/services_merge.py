@@ -134,7 +134,7 @@ def _lock(actor: User, ids: list[int]) -> dict[int, Customer]:
     """Lock the customers (in id order, against deadlocks); 404 for any out of scope."""
     rows = {
         c.pk: c
-        for c in Customer.objects.select_for_update()
+        for c in Customer.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .order_by("pk")
         .select_related("unit")
