@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from kefu.core.api import calendar as calendar_api
+from kefu.core.api import imports as imports_api
 from kefu.core.api import org as org_api
 from kefu.core.api import users as users_api
 from kefu.core.api_auth import api_auth
@@ -30,6 +31,7 @@ install_error_handlers(api)
 api.add_router("/", org_api.router)
 api.add_router("/", users_api.router)
 api.add_router("/calendar", calendar_api.router)
+api.add_router("/", imports_api.router)
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/customers", dedupe_router)
 api.add_router("/customers", customers_router)
