@@ -10,3 +10,6 @@ class MembersConfig(AppConfig):
         from kefu.members.navigation import register_entries
 
         register_entries()
+        from kefu.members.customer_section import register as register_customer_section
+
+        register_customer_section()

@@ -157,3 +157,9 @@ def test_nav_entry_is_registered():
     from kefu.core import navigation
 
     assert "members" in {i.key for i in navigation.registered()}
+
+
+def test_customer_page_shows_the_members_section(ui, filed, keeper):
+    url = reverse("customers:detail", args=[filed.customer_id])
+    body = ui(keeper).get(url).content.decode()
+    assert filed.card_number in body
