@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.forms import UnitChoiceField
 from kefu.core.models import OrgUnit, User
 from kefu.customers.choices import CreditLevel, CustomerKind, Grade, Source
+from kefu.customers.services.common import Errors
 
 _SPLIT = re.compile(r"[\n,，;；、]+")
 _ANY = [("", _("All"))]
@@ -107,11 +108,40 @@ class CustomerForm(forms.Form):
         manager = self.fields["account_manager"]
         assert isinstance(manager, UserChoiceField)
         manager.queryset = managers
+        manager.empty_label = "—"
+        source_unit = self.fields["source_unit"]
+        assert isinstance(source_unit, UnitChoiceField)
+        source_unit.empty_label = "—"
+        unit = self.fields["unit"]
+        assert isinstance(unit, UnitChoiceField)
+        unit.empty_label = None  # the first unit the actor may edit in is preselected
         self.fields["name"].widget.attrs["autofocus"] = True
         if editing:
             del self.fields["phones"]  # phones are added and removed on the customer page
             for name in ("email", "id_number", "address"):
                 self.fields[name].help_text = _("Leave empty to keep the current value.")
+
+    def _check(self, name: str, check: str) -> Any:
+        """The service's own check of one field, early (inline validation while typing)."""
+        errors = Errors()
+        value = getattr(errors, check)(name, self.cleaned_data.get(name, ""))
+        if errors:
+            raise forms.ValidationError(errors[name])
+        return value
+
+    def clean_phones(self) -> str:
+        for raw in split_list(self.cleaned_data.get("phones", "")):
+            errors = Errors()
+            errors.phone("phones", raw)
+            if errors:
+                raise forms.ValidationError(errors["phones"])
+        return str(self.cleaned_data.get("phones", ""))
+
+    def clean_email(self) -> str:
+        return str(self._check("email", "email"))
+
+    def clean_id_number(self) -> str:
+        return str(self._check("id_number", "id_number"))
 
     def service_kwargs(self, *, editing: bool) -> dict[str, Any]:
         data = dict(self.cleaned_data)

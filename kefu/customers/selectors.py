@@ -39,25 +39,39 @@ def tag_prefetch() -> Prefetch[Any]:
     return Prefetch("tag_links", queryset=CustomerTag.objects.select_related("tag"))
 
 
+def _any_of(*id_querysets: QuerySet[Any]) -> Q:
+    """pk IN (a UNION b …): each branch uses its own index (an OR of subqueries would make
+    PostgreSQL scan every customer)."""
+    first, *rest = id_querysets
+    return Q(pk__in=first.union(*rest) if rest else first)
+
+
 def phone_matches(raw: str) -> Q | None:
     """Customers having this number themselves or on one of their contacts (None: no digits)."""
     number = normalize_phone(raw)
     if not number:
         return None
-    owners = CustomerPhone.objects.filter(number=number).values("customer_id")
-    contacts = Contact.objects.filter(phone=number).values("customer_id")
-    return Q(pk__in=owners) | Q(pk__in=contacts)
+    return _any_of(
+        CustomerPhone.objects.filter(number=number).values("customer_id"),
+        Contact.objects.filter(phone=number).values("customer_id"),
+    )
 
 
 def _name_matches(q: str) -> Q:
-    keys = {k for k in (person_key(q), company_key(q)) if k}
-    aliases = CustomerAlias.objects.filter(name__icontains=q).values("customer_id")
-    cond = Q(name__icontains=q) | Q(pk__in=aliases)
+    """Part of the name, part of a former name (alias), the exact normalised name, and for
+    phone-like input any phone of the customer or its contacts."""
+    keys = sorted({k for k in (person_key(q), company_key(q)) if k})
+    branches: list[QuerySet[Any]] = [
+        Customer.objects.filter(name__icontains=q).values("id"),
+        CustomerAlias.objects.filter(name__icontains=q).values("customer_id"),
+    ]
     if keys:
-        cond |= Q(name_key__in=sorted(keys))
+        branches.append(Customer.objects.filter(name_key__in=keys).values("id"))
     if set(q) <= _PHONE_CHARS and len(normalize_phone(q)) >= MIN_PHONE_DIGITS:
-        cond |= phone_matches(q) or Q()
-    return cond
+        number = normalize_phone(q)
+        branches.append(CustomerPhone.objects.filter(number=number).values("customer_id"))
+        branches.append(Contact.objects.filter(phone=number).values("customer_id"))
+    return _any_of(*branches)
 
 
 def list_customers(

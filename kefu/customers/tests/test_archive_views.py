@@ -60,7 +60,7 @@ def test_list_query_count_is_constant(org, east_agent, ui):
             phones=[f"1390000000{i}"],
             tags=[f"t{i}"],
         )
-    assert count() == few
+    assert count() == few == 11
 
 
 def test_nav_entry(east_agent, ui):
@@ -271,3 +271,17 @@ def test_360_actions(rich_customer, east_agent, ui):
     phone = c.phones.get(number="13611112222")
     assert page.post(f"{base}/phones/{phone.pk}/delete/").status_code == 302
     assert not c.phones.filter(number="13611112222").exists()
+
+
+def test_create_form_checks_fields_inline_with_htmx(org, east_agent, ui):
+    page = ui(east_agent)
+    r = page.htmx_post(
+        "/customers/new/", {"_check": "phones", "phones": "12, 138 0000 1111", "name": "x"}
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "has-error" in html
+    assert 'name="phones"' in html
+    r = page.htmx_post("/customers/new/", {"_check": "phones", "phones": "+86 138 0000 1111"})
+    assert "has-error" not in r.content.decode()
+    assert Customer.objects.count() == 0

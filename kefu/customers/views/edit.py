@@ -16,7 +16,7 @@ from kefu.core.models import OrgUnit, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import restrict_to_scope, visible_units
-from kefu.core.views.common import actor_of, perm_required
+from kefu.core.views.common import actor_of, enable_live_check, live_check, perm_required
 from kefu.customers import selectors, services
 from kefu.customers.forms import CustomerForm
 from kefu.customers.models import Customer
@@ -24,6 +24,7 @@ from kefu.customers.privacy import mask_address, mask_email, mask_id_number
 from kefu.customers.services.common import STALE_CODE
 
 MAX_MANAGERS = 500
+LIVE_FIELDS = ("name", "phones", "email", "id_number")  # checked by htmx as they change
 
 
 def _form(request: HttpRequest, actor: User, **kw: Any) -> CustomerForm:
@@ -33,19 +34,25 @@ def _form(request: HttpRequest, actor: User, **kw: Any) -> CustomerForm:
         .order_by("display_name", "id")
     )
     source_units: QuerySet[OrgUnit] = visible_units(actor).filter(is_active=True).order_by("path")
-    return CustomerForm(
+    form = CustomerForm(
         request.POST or None,
         units=org_selectors.units_with_perm(actor, Perm.EDIT_CUSTOMERS),
         source_units=source_units,
         managers=User.objects.filter(pk__in=managers.values("pk")[:MAX_MANAGERS]),
         **kw,
     )
+    live = [name for name in LIVE_FIELDS if name in form.fields]
+    enable_live_check(form, request.path, live)
+    return form
 
 
 @perm_required(Perm.EDIT_CUSTOMERS)
 def customer_create(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = _form(request, actor)
+    checked = live_check(request, form)
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         try:
             customer = services.create_customer(actor=actor, **form.service_kwargs(editing=False))
@@ -85,6 +92,9 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     }
     for name, value in masked.items():
         form.fields[name].widget.attrs["placeholder"] = value
+    checked = live_check(request, form)
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         try:
             services.update_customer(
