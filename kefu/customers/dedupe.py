@@ -22,9 +22,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, groupby
+from operator import itemgetter
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz.fuzz import ratio as ratio_of
 
 PERSON = "person"
 COMPANY = "company"
@@ -153,10 +154,7 @@ def scan_id_numbers(collector: PairCollector, rows: Iterable[tuple[str, int]]) -
             collector.add_block(ids, {"code": "same_id_number"}, key=_mask(str(number)))
 
 
-@dataclass
-class _KeyGroup:
-    key: str
-    members: dict[str, list[tuple[int, int]]]  # kind → [(id, unit_id)] (first REPRESENTATIVES)
+Members = list[tuple[int, int]]  # [(customer id, unit id)]
 
 
 def scan_names(
@@ -165,28 +163,36 @@ def scan_names(
     *,
     window: int = DEFAULT_WINDOW,
 ) -> int:
-    """rows: (name_key, id, kind, unit_id) ordered by (name_key, id). Returns rows seen."""
-    recent: deque[_KeyGroup] = deque(maxlen=window)
+    """rows: (name_key, id, kind, unit_id) ordered by (name_key, id). Returns rows seen.
+
+    Each kind keeps its own window of the last `window` distinct keys, so people's names
+    never push a company's near names out of reach."""
+    recent: dict[str, deque[tuple[str, Members]]] = {}
     seen = 0
-    for key, group in grouped(rows, key=lambda r: r[0]):
+    for key, group in grouped(rows, key=itemgetter(0)):
         seen += len(group)
         if not key:
             continue
-        by_kind: dict[str, list[tuple[int, int]]] = {}
+        by_kind: dict[str, Members] = {}
         for _key, pk, kind, unit_id in group:
             by_kind.setdefault(kind, []).append((pk, unit_id))
         for kind, members in by_kind.items():
-            _same_name(collector, str(key), kind, members)
-        current = _KeyGroup(str(key), {k: v[:REPRESENTATIVES] for k, v in by_kind.items()})
-        for previous in recent:
-            _similar(collector, previous, current)
-        recent.append(current)
+            if len(members) > 1:
+                _same_name(collector, key, kind, members)
+            neighbours = recent.get(kind)
+            if neighbours is None:
+                neighbours = recent[kind] = deque(maxlen=window)
+            cutoff = PERSON_RATIO if kind == PERSON else COMPANY_RATIO
+            for other_key, others in neighbours:
+                collector.comparisons += 1
+                ratio = ratio_of(other_key, key, score_cutoff=cutoff)
+                if ratio:
+                    _similar(collector, kind, round(ratio), others, members)
+            neighbours.append((key, members[:REPRESENTATIVES]))
     return seen
 
 
-def _same_name(
-    collector: PairCollector, key: str, kind: str, members: list[tuple[int, int]]
-) -> None:
+def _same_name(collector: PairCollector, key: str, kind: str, members: Members) -> None:
     """Companies with one key pair up; people only within one unit (张伟 is common)."""
     if len(members) < 2:
         return
@@ -210,25 +216,18 @@ def _pair_all(collector: PairCollector, ids: list[int], reasons: list[Reason]) -
             collector.add(a, b, reason)
 
 
-def _similar(collector: PairCollector, previous: _KeyGroup, current: _KeyGroup) -> None:
-    for kind, members in current.members.items():
-        others = previous.members.get(kind)
-        if not others:
-            continue
-        collector.comparisons += 1
-        cutoff = PERSON_RATIO if kind == PERSON else COMPANY_RATIO
-        ratio = fuzz.ratio(previous.key, current.key, score_cutoff=cutoff)
-        if not ratio:
-            continue
-        reason = {"code": "similar_name", "ratio": round(ratio), "kind": kind}
-        for a, unit_a in others:
-            for b, unit_b in members:
-                if kind == PERSON and unit_a != unit_b:
-                    continue  # a similar personal name elsewhere is no evidence
-                collector.comparisons += 1
-                collector.add(a, b, reason)
-                if kind == PERSON:
-                    collector.add(a, b, {"code": "same_unit"})
+def _similar(
+    collector: PairCollector, kind: str, ratio: int, previous: Members, current: Members
+) -> None:
+    reason = {"code": "similar_name", "ratio": ratio, "kind": kind}
+    for a, unit_a in previous:
+        for b, unit_b in current[:REPRESENTATIVES]:
+            if kind == PERSON and unit_a != unit_b:
+                continue  # a similar personal name elsewhere is no evidence
+            collector.comparisons += 1
+            collector.add(a, b, reason)
+            if kind == PERSON:
+                collector.add(a, b, {"code": "same_unit"})
 
 
 def _mask(value: str) -> str:

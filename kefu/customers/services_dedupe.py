@@ -43,6 +43,7 @@ class FinderResult:
     removed: int = 0
     skipped_dismissed: int = 0
     oversized_blocks: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -50,8 +51,10 @@ class FinderResult:
 
 
 def _names() -> Iterator[tuple[str, int, str, int]]:
-    qs = Customer.objects.values_list("name_key", "id", "kind", "unit_id").order_by(
-        "name_key", "id"
+    qs = (
+        Customer.objects.exclude(name_key="")
+        .values_list("name_key", "id", "kind", "unit_id")
+        .order_by("name_key", "id")
     )
     return qs.iterator(chunk_size=CHUNK)
 
@@ -75,20 +78,26 @@ def _id_numbers() -> Iterator[tuple[str, int]]:
 
 
 def collect_candidates(
-    *, window: int | None = None, block_cap: int | None = None
+    *,
+    window: int | None = None,
+    block_cap: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[dedupe.PairCollector, int]:
     """Block and compare every customer once per stream; returns (evidence, customers seen)."""
     cap: int = getattr(settings, "KEFU_DEDUPE_BLOCK_CAP", dedupe.DEFAULT_BLOCK_CAP)
     width: int = getattr(settings, "KEFU_DEDUPE_WINDOW", dedupe.DEFAULT_WINDOW)
     cap, width = block_cap or cap, window or width
     collector = dedupe.PairCollector(block_cap=cap)
-    seen = dedupe.scan_names(
-        collector,
-        _names(),
-        window=width,
-    )
+    timings = timings if timings is not None else {}
+    began = time.perf_counter()
+    seen = dedupe.scan_names(collector, _names(), window=width)
+    timings["names"] = round(time.perf_counter() - began, 3)
+    began = time.perf_counter()
     dedupe.scan_phones(collector, _phones())
+    timings["phones"] = round(time.perf_counter() - began, 3)
+    began = time.perf_counter()
     dedupe.scan_id_numbers(collector, _id_numbers())
+    timings["id_numbers"] = round(time.perf_counter() - began, 3)
     return collector, seen
 
 
@@ -102,17 +111,23 @@ def find_duplicates(
         if min_score is not None
         else getattr(settings, "KEFU_DEDUPE_MIN_SCORE", dedupe.DEFAULT_MIN_SCORE)
     )
-    collector, seen = collect_candidates(window=window)
+    timings: dict[str, float] = {}
+    collector, seen = collect_candidates(window=window, timings=timings)
+    mark = time.perf_counter()
     found = collector.scored(threshold)
+    timings["score"] = round(time.perf_counter() - mark, 3)
     result = FinderResult(
         customers=seen,
         comparisons=collector.comparisons,
         candidates=len(found),
         oversized_blocks=collector.oversized[:100],
+        timings=timings,
     )
     del collector
     with transaction.atomic():
+        mark = time.perf_counter()
         _store(found, result)
+        timings["store"] = round(time.perf_counter() - mark, 3)
         result.seconds = round(time.perf_counter() - began, 3)
         record_audit(
             actor=actor,

@@ -19,6 +19,10 @@ def test_bench_plants_and_finds_duplicates(db):
     assert results["planted_pairs"] > 0
     assert results["recall"] >= 0.8
     assert results["comparisons"] < results["all_pairs"]
+    assert results["again_updated"] == results["pairs"]
+    again = dedupe_bench.run(400, reuse=True)
+    assert again["populate_s"] < results["populate_s"]
+    assert again["pairs"] == results["pairs"]
 
 
 def test_generated_data_is_deterministic():
@@ -51,6 +55,8 @@ def test_command_line_with_throwaway_database():
         "planted_pairs",
         "find_s",
         "pairs",
+        "again_s",
+        "again_updated",
         "comparisons",
         "all_pairs",
         "recall",
