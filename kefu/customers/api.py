@@ -14,7 +14,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.models import OrgUnit, UnitAssignment, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
-from kefu.core.selectors.scope import has_perm
+from kefu.core.selectors.scope import has_perm, restrict_to_scope
 from kefu.core.services.audit import record_personal_data_access
 from kefu.customers import selectors, services
 from kefu.customers.api_pagination import CustomerPagination
@@ -116,10 +116,14 @@ def _unit(actor: User, unit_id: int | None) -> OrgUnit:
     return first.unit
 
 
-def _user(user_id: int | None, field: str) -> User | None:
+def _user(actor: User, user_id: int | None, field: str) -> User | None:
+    """An active user in the actor's scope (the account manager)."""
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    people = restrict_to_scope(
+        User.objects.filter(is_active=True), actor, field="assignments__unit"
+    )
+    user = people.filter(pk=user_id).first()
     if user is None:
         raise ValidationFailed(details={field: _("Not found.")})
     return user
@@ -136,7 +140,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
     customer = services.create_customer(
         actor=actor,
         unit=_unit(actor, payload.unit_id),
-        account_manager=_user(payload.account_manager_id, "account_manager_id"),
+        account_manager=_user(actor, payload.account_manager_id, "account_manager_id"),
         source_unit=_source_unit(actor, payload.source_unit_id),
         **data,
     )
@@ -174,9 +178,12 @@ def patch_customer(
     fields = payload.dict(exclude_unset=True)
     version = _version(if_match, fields.pop("version", None))
     if "unit_id" in fields:
-        fields["unit"] = _unit(actor, fields.pop("unit_id"))
+        unit_id = fields.pop("unit_id")
+        fields["unit"] = None if unit_id is None else org_selectors.get_unit(actor, unit_id)
     if "account_manager_id" in fields:
-        fields["account_manager"] = _user(fields.pop("account_manager_id"), "account_manager_id")
+        fields["account_manager"] = _user(
+            actor, fields.pop("account_manager_id"), "account_manager_id"
+        )
     if "source_unit_id" in fields:
         fields["source_unit"] = _source_unit(actor, fields.pop("source_unit_id"))
     services.update_customer(actor=actor, customer=customer, expected_version=version, **fields)

@@ -154,7 +154,12 @@ def update_customer(
         raise ValidationFailed(details={k: _("Unknown field.") for k in sorted(unknown)})
     errors = Errors()
     fields = _clean_fields(changes, errors)
-    numbers = errors.phones("phones", changes["phones"]) if "phones" in changes else None
+    for key in ("phones", "tags", "unit"):
+        if key in changes and changes[key] is None:  # an empty list clears; null is a mistake
+            errors[key] = _("This field cannot be empty.")
+    numbers = (
+        errors.phones("phones", changes["phones"]) if changes.get("phones") is not None else None
+    )
     if errors:
         raise ValidationFailed(details=dict(errors))
     with transaction.atomic():
@@ -167,7 +172,7 @@ def update_customer(
             changed.append("phones")
         if "tags" in changes:
             before = sorted(locked.tag_links.values_list("tag__name", flat=True))
-            result = apply_tags(locked, changes["tags"] or [])
+            result = apply_tags(locked, changes["tags"])
             if sorted(result["tags"]) != before:
                 audit.update(result)
                 changed.append("tags")

@@ -314,6 +314,11 @@ def test_bad_list_params_are_4xx_or_empty(rich_customer, east_agent, api_as, par
         {"unit_id": 2**70},
         {"tags": "VIP"},
         {"email": "x" * 300},
+        {"phones": None},
+        {"tags": None},
+        {"unit_id": None},
+        {"name": None},
+        {"is_key_account": None},
     ],
 )
 def test_bad_patch_bodies_are_4xx(rich_customer, east_agent, api_as, body):
@@ -332,3 +337,14 @@ def test_lookup_still_reveals_to_permitted_roles(rich_customer, keeper, east_age
     r = api_as(keeper).get(f"{URL}/lookup", {"phone": "138-1234-5678"})
     assert r.json()[0]["phones"] == ["13812345678", "02155550000"]
     assert AuditEvent.objects.filter(action="personal_data.reveal").count() == 1
+
+
+def test_account_manager_must_be_in_scope(rich_customer, east_agent, south_agent, api_as):
+    client = api_as(east_agent)
+    url = f"{URL}/{rich_customer.pk}"
+    r = client.patch(url, {"account_manager_id": south_agent.pk})
+    assert (r.status_code, list(r.json()["details"])) == (422, ["account_manager_id"])
+    r = client.patch(url, {"account_manager_id": east_agent.pk, "is_key_account": True})
+    assert (r.status_code, r.json()["account_manager_name"]) == (200, "east_agent")
+    r = client.patch(url, {"account_manager_id": None})
+    assert (r.status_code, r.json()["account_manager_id"]) == (200, None)
