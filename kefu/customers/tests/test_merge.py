@@ -24,8 +24,9 @@ from kefu.customers.models import (
     Tag,
 )
 from kefu.customers.services_dedupe import find_duplicates
-from kefu.customers.services_merge import customer_relations, merge_customers
+from kefu.customers.services_merge import _unique_sets, customer_relations, merge_customers
 from kefu.customers.tests.dedupe_fixtures import make_customer
+from kefu.members.models import Member
 from kefu.tickets.models import Ticket
 from kefu.tickets.services.intake import create_ticket
 
@@ -135,9 +136,17 @@ def test_nothing_points_at_a_merged_id_afterwards(two, admin_user, org):
     keep, gone, _ = two
     third = make_customer(org.shanghai, "华为技术", phones=["13800000002"])
     _ticket(admin_user, third)
+    member = Member.objects.create(  # a later app's foreign key, unknown to the merge code
+        customer=third,
+        unit=org.shanghai,
+        card_number="M0001",
+        name="华为技术",
+        phone="13800000002",
+        registered_on=date(2026, 3, 1),
+    )
     merged_ids = [gone.pk, third.pk]
 
-    merge_customers(actor=admin_user, survivor=keep, merged=[gone, third])
+    record = merge_customers(actor=admin_user, survivor=keep, merged=[gone, third])
 
     relations = customer_relations()
     assert {r.related_model._meta.label_lower for r in relations} >= {
@@ -149,6 +158,9 @@ def test_nothing_points_at_a_merged_id_afterwards(two, admin_user, org):
     for rel in relations:
         rows = rel.related_model._base_manager.filter(**{f"{rel.field.attname}__in": merged_ids})
         assert not rows.exists(), rel
+    member.refresh_from_db()
+    assert member.customer_id == keep.pk
+    assert record.moved["members.member"] == 1
 
 
 def test_audit_has_ids_and_counts_but_no_personal_data(two, admin_user):
@@ -219,3 +231,21 @@ def test_bad_merges_are_refused(two, admin_user, which, code):
     assert err.value.code == code
     assert Customer.objects.filter(pk=gone.pk).exists()
     assert not CustomerMerge.objects.exists()
+
+
+def test_unique_rules_are_read_from_the_model():
+    fk = CustomerPhone._meta.get_field("customer")
+    assert list(_unique_sets(CustomerPhone, fk)) == [(["customer_id", "number"], None)]
+    assert list(_unique_sets(Contact, Contact._meta.get_field("customer"))) == []
+
+
+def test_two_merged_customers_sharing_a_phone_keep_one_row(two, admin_user, org):
+    keep, gone, _ = two
+    third = make_customer(org.shanghai, "华为技术", phones=["13800000002", "13800000003"])
+    merge_customers(actor=admin_user, survivor=keep, merged=[gone, third])
+    assert sorted(CustomerPhone.objects.filter(customer=keep).values_list("number", flat=True)) == [
+        "075528780808",
+        "13800000001",
+        "13800000002",
+        "13800000003",
+    ]
