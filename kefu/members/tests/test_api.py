@@ -211,3 +211,49 @@ def test_purchase_list_query_count(org, filed, clerk, as_keeper, django_assert_n
         record_purchase(actor=clerk, member=filed, amount=Decimal(20 + i))
     with django_assert_num_queries(len(ctx.captured_queries)):
         assert as_keeper.get(f"{BASE}/purchases").json()["count"] == 10
+
+
+def test_expiring_and_greeting_lists_query_counts(
+    org, tiers, clerk, keeper, as_keeper, django_assert_num_queries
+):
+    from kefu.members.services.audit import file_member
+    from kefu.members.services.registration import register_member
+
+    today = timezone.localdate()
+
+    def add(n):
+        for i in range(n):
+            m = register_member(
+                actor=clerk, unit=org.shanghai, **form(100 + Member.objects.count() + i)
+            )
+            file_member(actor=keeper, member=m)
+        Member.objects.update(
+            expires_on=today + timedelta(days=5), birthday=today.replace(year=1990)
+        )
+        create_birthday_greetings(today=today)
+
+    add(3)
+    as_keeper.get(f"{BASE}/expiring")
+    with django_assert_num_queries(4) as exp:
+        assert as_keeper.get(f"{BASE}/expiring").json()["count"] == 3
+    with django_assert_num_queries(4) as gr:
+        assert as_keeper.get(f"{BASE}/greetings").json()["count"] == 3
+    add(4)
+    with django_assert_num_queries(len(exp.captured_queries)):
+        assert as_keeper.get(f"{BASE}/expiring").json()["count"] == 7
+    with django_assert_num_queries(len(gr.captured_queries)):
+        assert as_keeper.get(f"{BASE}/greetings").json()["count"] == 7
+
+
+def test_renew_and_cancel_over_the_api(org, filed, as_clerk, as_keeper):
+    before = filed.expires_on
+    r = as_clerk.post(f"{BASE}/{filed.pk}/renew", {"months": 6})
+    assert r.status_code == 200
+    from kefu.members.dates import add_months
+
+    assert r.json()["expires_on"] == add_months(before, 6).isoformat()
+    assert as_clerk.post(f"{BASE}/{filed.pk}/cancel", {"reason": "x"}).status_code == 403
+    r = as_keeper.post(f"{BASE}/{filed.pk}/cancel", {"reason": "本人申请"})
+    assert r.json()["status"] == "cancelled"
+    r = as_clerk.post(f"{BASE}/{filed.pk}/renew", {})
+    assert (r.status_code, r.json()["code"]) == (409, "member_wrong_status")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,3 +164,36 @@ def test_customer_page_shows_the_members_section(ui, filed, keeper):
     url = reverse("customers:detail", args=[filed.customer_id])
     body = ui(keeper).get(url).content.decode()
     assert filed.card_number in body
+
+
+@pytest.mark.parametrize("name", ["expiring", "purchases", "audit_queue", "birthdays"])
+def test_list_pages_query_counts_are_flat(
+    ui, org, tiers, clerk, keeper, django_assert_num_queries, name
+):
+    from decimal import Decimal
+
+    from kefu.members.services.audit import file_member
+    from kefu.members.services.purchases import record_purchase
+
+    today = timezone.localdate()
+
+    def add(start, n):
+        for i in range(start, start + n):
+            m = register_member(actor=clerk, unit=org.shanghai, **form(i))
+            register_member(actor=clerk, unit=org.shanghai, **form(i + 500))  # stays pending
+            m = file_member(actor=keeper, member=m)
+            record_purchase(actor=clerk, member=m, amount=Decimal("10"))
+        Member.objects.update(
+            expires_on=today + timedelta(days=5), birthday=today.replace(year=1990)
+        )
+        create_birthday_greetings(today=today)
+
+    add(1, 2)
+    client = ui(keeper)
+    url = reverse(f"members:{name}")
+    client.get(url)
+    with django_assert_num_queries(20, exact=False) as ctx:
+        assert client.get(url).status_code == 200
+    add(10, 5)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        assert client.get(url).status_code == 200
