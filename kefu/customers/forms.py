@@ -41,7 +41,8 @@ class CustomerFilterForm(forms.Form):
     FILTER_KEYS = ("q", "phone", "tag", "grade", "kind", "key_account", "unit")
 
     def selector_kwargs(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()
+        data = self.cleaned_data  # the valid filters; an invalid one is ignored
         out: dict[str, Any] = {
             k: data[k] for k in ("q", "phone", "tag", "grade", "kind") if data.get(k)
         }

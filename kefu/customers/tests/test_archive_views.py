@@ -285,3 +285,51 @@ def test_create_form_checks_fields_inline_with_htmx(org, east_agent, ui):
     r = page.htmx_post("/customers/new/", {"_check": "phones", "phones": "+86 138 0000 1111"})
     assert "has-error" not in r.content.decode()
     assert Customer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"unit": "abc"},
+        {"unit": "99999999999999999999999"},
+        {"page": "-5"},
+        {"page": "abc"},
+        {"sort": "-password"},
+        {"q": "x" * 5000},
+        {"q": "%' OR 1=1 --"},
+        {"grade": "<script>"},
+        {"key_account": "perhaps"},
+        {"phone": "---"},
+    ],
+)
+def test_list_bad_params_never_500(rich_customer, east_agent, ui, params):
+    r = ui(east_agent).get("/customers/", params)
+    assert r.status_code in {200, 400}
+    if r.status_code == 200:
+        assert "13812345678" not in r.content.decode()
+
+
+def test_360_query_count_does_not_grow_with_rows(rich_customer, east_agent, ui, org):
+    page = ui(east_agent)
+    url = f"/customers/{rich_customer.pk}/"
+
+    def count():
+        page.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert page.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(4):
+        services.add_contact(actor=east_agent, customer=rich_customer, name=f"联系人{i}")
+        services.add_address(actor=east_agent, customer=rich_customer, detail=f"路{i}号")
+        services.change_credit(actor=east_agent, customer=rich_customer, score=500 + i, reason="r")
+        create_ticket(
+            actor=east_agent,
+            unit=org.shanghai,
+            type="enquiry",
+            channel="phone",
+            title=f"t{i}",
+            customer=rich_customer,
+        )
+    assert count() == few
