@@ -91,6 +91,8 @@ def register_member(
     if not values["phone"]:
         errors.setdefault("phone", _("Enter the member's mobile number."))
     card = _check_card(card_number, errors)
+    if registered_on is not None and not date(1990, 1, 1) <= registered_on <= today:
+        errors["registered_on"] = _("Enter a registration date that is not in the future.")
     if errors:
         raise ValidationFailed(details=errors)
     registered_on = registered_on or today
@@ -130,6 +132,13 @@ def _require_editable(actor: User, member: Member) -> None:
     require_manage(actor, member.unit)
 
 
+def _still_missing(member: Member, changed: set[str]) -> list[str]:
+    """Empty required fields, plus the fields headquarters named that were not changed."""
+    empty = missing_fields({k: getattr(member, k) for k in FORM_FIELDS})
+    named = [f for f in member.missing_fields or [] if f not in empty and f not in changed]
+    return [*empty, *named]
+
+
 def update_member(*, actor: User, member: Member, **fields: Any) -> Member:
     """Correct the application form. The store edits pending and returned ones; headquarters
     (MANAGE_MEMBERS) edits any. Recomputes the missing fields."""
@@ -153,7 +162,7 @@ def update_member(*, actor: User, member: Member, **fields: Any) -> Member:
         before = {k: getattr(locked, k) for k in values}
         for key, value in values.items():
             setattr(locked, key, value)
-        locked.missing_fields = missing_fields({k: getattr(locked, k) for k in FORM_FIELDS})
+        locked.missing_fields = _still_missing(locked, changed=set(values))
         locked.save()
         record_audit(
             actor=actor,

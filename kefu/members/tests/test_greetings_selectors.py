@@ -106,3 +106,13 @@ def test_member_list_query_count(org, tiers, clerk, keeper, django_assert_num_qu
         rows = list(list_members(keeper))
         assert [r.tier.code for r in rows if r.tier] == ["normal"] * 5
         assert {r.unit.name for r in rows} == {"上海一店"}
+
+
+def test_daily_tasks_call_the_services(org, tiers, clerk, keeper):
+    from kefu.members import tasks
+
+    today = timezone.localdate()
+    _filed(clerk, keeper, org.shanghai, 1, birthday=today.replace(year=1990))
+    assert tasks.birthday_greetings.call() == {"created": 1, "calls": 0}
+    assert tasks.birthday_greetings.call() == {"created": 0, "calls": 0}
+    assert tasks.expire_points.call() == {"expired": 0}

@@ -159,3 +159,19 @@ def test_renew_extends_from_expiry_and_cancel_needs_reason(org, filed, clerk, ke
     assert cancelled.status == MemberStatus.CANCELLED
     with pytest.raises(WrongMemberStatus):
         renew_member(actor=clerk, member=cancelled)
+
+
+def test_fields_named_by_hq_stay_listed_until_changed(org, tiers, clerk, keeper):
+    member = register_member(actor=clerk, unit=org.shanghai, **form(1))
+    returned = return_member(actor=keeper, member=member, missing=["email", "address"])
+    assert returned.missing_fields == ["email", "address"]
+    edited = update_member(actor=clerk, member=returned, email="a@example.com")
+    assert edited.missing_fields == ["address"]
+    edited = update_member(actor=clerk, member=edited, address="上海市静安区")
+    assert edited.missing_fields == []
+
+
+def test_registration_date_cannot_lie_in_the_future(org, tiers, clerk):
+    with pytest.raises(ValidationFailed) as exc:
+        register_member(actor=clerk, unit=org.shanghai, **form(1), registered_on=date(2999, 1, 1))
+    assert list(exc.value.details) == ["registered_on"]
