@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
@@ -100,6 +100,13 @@ def _check_rows(actor: User, rows: Sequence[PurchaseRow]) -> None:
         raise DuplicateReceipt(details={"receipt_numbers": sorted(r for _u, r in dupes)})
 
 
+def _aware(row: PurchaseRow) -> PurchaseRow:
+    """A date-time without a zone is local time."""
+    if timezone.is_aware(row.purchased_at):
+        return row
+    return replace(row, purchased_at=timezone.make_aware(row.purchased_at))
+
+
 def record_purchases(
     *,
     actor: User,
@@ -111,6 +118,7 @@ def record_purchases(
     be new per store; a cancelled member is refused."""
     if not rows:
         return []
+    rows = [_aware(r) for r in rows]
     _check_rows(actor, rows)
     tiers = list(MemberTier.objects.filter(is_active=True).order_by("level"))
     with transaction.atomic():

@@ -98,6 +98,15 @@ def test_points_purchases_and_ledger(org, filed, as_clerk, as_keeper):
     assert [p["receipt_number"] for p in listed["items"]] == ["S1"]
 
 
+def test_purchase_time_without_zone_is_local_time(org, filed, as_clerk):
+    r = as_clerk.post(
+        f"{BASE}/purchases",
+        {"member_id": filed.pk, "amount": "10", "purchased_at": "2026-01-02T10:00:00"},
+    )
+    assert r.status_code == 201, r.json()
+    assert r.json()["purchased_at"].startswith("2026-01-02T10:00:00")
+
+
 def test_expiring_and_greetings_lists(org, filed, as_clerk):
     today = timezone.localdate()
     Member.objects.filter(pk=filed.pk).update(
