@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kefu.core.models import User
@@ -48,9 +49,9 @@ def tickets_section(request: HttpRequest, customer: Customer) -> str:
     )
     more = (
         format_html(
-            '<p class="card-sub"><a href="{}?q={}&amp;status=all">{}</a></p>',
+            '<p class="card-sub"><a href="{}?{}">{}</a></p>',
             reverse("tickets:list"),
-            customer.name,
+            urlencode({"q": customer.name, "status": "all"}),
             _("All tickets of this customer"),
         )
         if len(rows) > LIMIT

@@ -333,3 +333,27 @@ def test_360_query_count_does_not_grow_with_rows(rich_customer, east_agent, ui, 
             customer=rich_customer,
         )
     assert count() == few
+
+
+def test_tickets_section_lists_newest_first_and_links_to_more(rich_customer, east_agent, ui, org):
+    from kefu.tickets import customer_section
+
+    for i in range(3):
+        create_ticket(
+            actor=east_agent,
+            unit=org.shanghai,
+            type="enquiry",
+            channel="phone",
+            title=f"<b>第{i}单</b>",
+            customer=rich_customer,
+        )
+    original = customer_section.LIMIT
+    customer_section.LIMIT = 2
+    try:
+        html = ui(east_agent).get(f"/customers/{rich_customer.pk}/").content.decode()
+    finally:
+        customer_section.LIMIT = original
+    assert html.index("第2单") < html.index("第1单")
+    assert "第0单" not in html
+    assert "<b>第2单" not in html  # escaped
+    assert "/tickets/?q=" in html
