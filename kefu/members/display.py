@@ -64,6 +64,8 @@ def entry_row(e: PointsEntry) -> dict[str, Any]:
         "reason": e.reason,
         "actor": (e.actor.display_name or e.actor.username) if e.actor else "",
         "created_at": e.created_at,
+        # when it happened: the purchase's time for earned points, else the entry's
+        "occurred_at": e.purchase.purchased_at if e.purchase is not None else e.created_at,
     }
 
 

@@ -103,6 +103,7 @@ class PointsEntryOut(Schema):
     reason: str
     actor: str
     created_at: datetime
+    occurred_at: datetime
 
 
 class PointsChangeOut(Schema):

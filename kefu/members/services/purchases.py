@@ -151,7 +151,7 @@ def record_purchases(
                 created_by=actor,
             )
         made = Purchase.objects.bulk_create([p for p in purchases if p is not None], 1000)
-        _write_ledger(actor, made, balances)
+        _write_ledger(actor, made, balances, order)
         Member.objects.bulk_update(
             list(members.values()), ["points_balance", "lifetime_spend", "tier"], batch_size=1000
         )
@@ -159,7 +159,10 @@ def record_purchases(
     return made
 
 
-def _write_ledger(actor: User, made: list[Purchase], balances: dict[int, int]) -> None:
+def _write_ledger(
+    actor: User, made: list[Purchase], balances: dict[int, int], order: list[int]
+) -> None:
+    """Earn lots in the order they were applied, so each member's ledger reads in time."""
     PointsEntry.objects.bulk_create(
         [
             PointsEntry(
@@ -172,7 +175,7 @@ def _write_ledger(actor: User, made: list[Purchase], balances: dict[int, int]) -
                 purchase=p,
                 actor=actor,
             )
-            for i, p in enumerate(made)
+            for i, p in ((i, made[i]) for i in order)
             if p.points_earned > 0
         ],
         batch_size=1000,
