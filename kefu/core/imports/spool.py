@@ -3,8 +3,9 @@ again (for importers with `reuse_checked_rows`). marshal, not pickle: it holds o
 values (str, int, float, bool, None, lists, dicts) and loading it cannot run code.
 
 Layout: ("h", {column key: header}), then ("b", [(row number, row dict), …]) per batch, then
-("e", total rows). Written to `<name>.tmp` and renamed at the end, so a spool that exists is
-complete.
+("e", total rows), each record as an 8-byte length and `marshal.dumps` (loading whole records
+from bytes is several times faster than `marshal.load` on the file). Written to `<name>.tmp`
+and renamed at the end, so a spool that exists is complete.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class SpoolWriter:
         if self.fh is None:
             return
         try:
-            marshal.dump(record, self.fh)
+            data = marshal.dumps(record)
+            self.fh.write(len(data).to_bytes(8, "little"))
+            self.fh.write(data)
         except ValueError:  # a value marshal cannot hold (date, Decimal …): no spool
             self.abandon()
 
@@ -61,19 +64,24 @@ class Spool:
         self.path = path
         self.total_rows = 0
         with path.open("rb") as fh:
-            kind, self.header_of = marshal.load(fh)
+            kind, self.header_of = _read(fh)
         if kind != "h":
             raise ValueError("not a spool")
 
     def batches(self) -> Iterator[list[tuple[int, dict[str, Any]]]]:
         with self.path.open("rb") as fh:
-            marshal.load(fh)
+            _read(fh)
             while True:
-                kind, value = marshal.load(fh)
+                kind, value = _read(fh)
                 if kind == "e":
                     self.total_rows = int(value)
                     return
                 yield value
+
+
+def _read(fh: BinaryIO) -> Any:
+    size = int.from_bytes(fh.read(8), "little")
+    return marshal.loads(fh.read(size))
 
 
 def remove(upload_path: str) -> None:
