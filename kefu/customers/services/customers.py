@@ -25,6 +25,15 @@ from kefu.customers.services.parts import (
 # values safe to show in the audit log; every other field is logged by name only
 _PLAIN_FIELDS = ("kind", "grade", "is_key_account", "source", "unit", "source_unit")
 _TEXT_LIMITS = {"name": 200, "address": 300, "notes": 5000}
+_PATCHABLE = {
+    *_TEXT_LIMITS,
+    *_PLAIN_FIELDS,
+    "email",
+    "id_number",
+    "account_manager",
+    "phones",
+    "tags",
+}
 
 
 def _clean_fields(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
@@ -141,15 +150,7 @@ def update_customer(
 ) -> Customer:
     """PATCH: only the given fields change; `phones` and `tags` replace the whole set.
     With `expected_version` a concurrent change raises Conflict(code="customer_stale")."""
-    unknown = (
-        set(changes)
-        - {*_TEXT_LIMITS, *_PLAIN_FIELDS, "email", "id_number"}
-        - {
-            "account_manager",
-            "phones",
-            "tags",
-        }
-    )
+    unknown = set(changes) - _PATCHABLE
     if unknown:
         raise ValidationFailed(details={k: _("Unknown field.") for k in sorted(unknown)})
     errors = Errors()
@@ -177,7 +178,7 @@ def update_customer(
                 audit.update(result)
                 changed.append("tags")
         if not changed:
-            return locked
+            return customer
         bump(locked, customer, *[f for f in changed if f not in {"phones", "tags"}])
         for key in _PLAIN_FIELDS:
             if key in fields and key in changed:
