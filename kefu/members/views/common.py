@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 
+from kefu.core.choices import UnitKind
 from kefu.core.exports import ExportColumn, export_xlsx_response
 from kefu.core.models import OrgUnit
 from kefu.core.permissions import Perm
@@ -34,9 +35,12 @@ def members_view(view: View) -> View:
 
 
 def work_units(actor: Any) -> QuerySet[OrgUnit]:
-    """Units where the actor may register members and record purchases."""
+    """Stores where the actor may register members and record purchases (any unit they
+    may work in when the organisation has no stores)."""
     units = list(visible_units(actor).filter(is_active=True).order_by("path"))
-    return visible_units(actor).filter(pk__in=[u.pk for u in units if can_work_at(actor, u)])
+    ids = [u.pk for u in units if can_work_at(actor, u)]
+    stores = [u.pk for u in units if u.pk in ids and u.kind == UnitKind.STORE]
+    return visible_units(actor).filter(pk__in=stores or ids)
 
 
 def wants_export(request: HttpRequest) -> bool:
