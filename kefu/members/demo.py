@@ -115,7 +115,7 @@ def _bulk_members(
                 unit=stores[i % len(stores)],
                 card_number=f"8{registered:%y%m}{i:07d}",
                 registered_on=registered,
-                tier=tier_list[0] if expiring else None,
+                tier=tier_list[-1] if i % 24 == 3 else (tier_list[0] if expiring else None),
                 status=MemberStatus.FILED if birthday or expiring else rng.choice(_STATES),
                 **person,
             )

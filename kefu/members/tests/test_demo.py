@@ -43,6 +43,7 @@ def test_demo_members(demo: Any) -> None:
         status=MemberStatus.FILED, expires_on__range=(today, today + timedelta(days=30))
     ).exists()
     assert Greeting.objects.filter(on_date=today).count() == demo.counts["birthday_greetings"] > 0
+    assert Greeting.objects.filter(on_date=today, call=True).exists()  # top tier: a call
     # every balance equals the open lots' remaining points
     for m in Member.objects.filter(points_balance__gt=0)[:20]:
         lots = PointsEntry.objects.filter(member=m, remaining__gt=0).aggregate(s=Sum("remaining"))
