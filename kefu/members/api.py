@@ -103,7 +103,7 @@ def _detail(actor: User, member_id: int, reveal: bool = False) -> dict[str, Any]
             kind="reveal",
             obj=member,
             unit=member.unit,
-            fields=["phone", "id_number", "address"],
+            fields=["phone", "id_number", "address", "email"],
         )
     return display.member_detail(member, reveal=reveal)
 

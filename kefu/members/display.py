@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kefu.members.masking import mask_address, mask_id_number, mask_phone
+from kefu.members.masking import mask_address, mask_email, mask_id_number, mask_phone
 from kefu.members.models import Greeting, Member, PointsEntry, Purchase
 
 
@@ -38,7 +38,7 @@ def member_detail(m: Member, *, reveal: bool = False) -> dict[str, Any]:
             "birthday": m.birthday,
             "id_number": m.id_number if reveal else mask_id_number(m.id_number),
             "address": m.address if reveal else mask_address(m.address),
-            "email": m.email,
+            "email": m.email if reveal else mask_email(m.email),
             "occupation": m.occupation,
             "company": m.company,
             "return_reason": m.return_reason,

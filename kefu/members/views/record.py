@@ -100,7 +100,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             kind="reveal",
             obj=member,
             unit=member.unit,
-            fields=["phone", "id_number", "address"],
+            fields=["phone", "id_number", "address", "email"],
         )
     context = {
         "member": member,
