@@ -84,6 +84,10 @@ def test_export_needs_permission_masks_and_is_logged(ui, filed, clerk, keeper):
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="data.export", object_type="members.member").exists()
+    r = ui(keeper).get(reverse("members:birthdays"), {"export": "xlsx"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    r = ui(keeper).get(reverse("members:purchases"), {"export": "xlsx"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_points_and_purchase_forms(ui, filed, clerk):

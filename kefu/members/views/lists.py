@@ -47,6 +47,16 @@ PURCHASE_COLUMNS = [
     ExportColumn(gettext_lazy("Points"), "points_earned", 10),
 ]
 
+GREETING_COLUMNS = [
+    ExportColumn(gettext_lazy("Card number"), "card_number", 16),
+    ExportColumn(gettext_lazy("Name"), "name", 12),
+    ExportColumn(gettext_lazy("Mobile phone"), "phone", 14, personal=True),
+    ExportColumn(gettext_lazy("Tier"), "tier_name", 8),
+    ExportColumn(gettext_lazy("Store"), "unit_name", 14),
+    ExportColumn(gettext_lazy("Phone call"), "call", 10),
+    ExportColumn(gettext_lazy("Status"), "status", 10),
+]
+
 
 def _member_rows(qs: Any) -> Any:
     labels = dict(MemberStatus.choices)
@@ -135,7 +145,16 @@ def birthdays(request: HttpRequest) -> HttpResponseBase:
     """Today's birthdays: greetings and gift cards; the top tier gets a phone call."""
     actor = actor_of(request)
     today = timezone.localdate()
-    rows = [display.greeting_row(g) for g in selectors.greetings_on(actor, on_date=today)]
+    qs = selectors.greetings_on(actor, on_date=today)
+    if wants_export(request):
+        return export(
+            request,
+            filename=_("Birthdays today"),
+            columns=GREETING_COLUMNS,
+            rows=(display.greeting_row(g) for g in qs.iterator(chunk_size=2000)),
+            object_type="members.greeting",
+        )
+    rows = [display.greeting_row(g) for g in qs]
     return render(
         request,
         "members/birthdays.html",
@@ -143,6 +162,7 @@ def birthdays(request: HttpRequest) -> HttpResponseBase:
             "today": today,
             "calls": [r for r in rows if r["call"]],
             "others": [r for r in rows if not r["call"]],
+            "can_export": has_perm(actor, Perm.EXPORT_DATA),
         },
     )
 
