@@ -232,6 +232,7 @@ def run(customers: int, *, reuse: bool = False) -> dict[str, Any]:
         "all_pairs": customers * (customers - 1) // 2,
         "recall": hits / max(len(planted), 1),
         "oversized_blocks": len(result.oversized_blocks),
+        "common_names": result.common_names,
         **{f"phase_{k}_s": v for k, v in result.timings.items()},
         "populate_s": populate_s,
         "vendor": connection.vendor,

@@ -46,6 +46,7 @@ DEFAULT_MIN_SCORE = 0.6
 DEFAULT_WINDOW = 8
 DEFAULT_BLOCK_CAP = 50
 REPRESENTATIVES = 5  # customers of one key paired with a similar key's customers
+COMMON_PERSON_NAME = 3  # more people of one name in one unit: the name alone says nothing
 
 Reason = dict[str, Any]
 Pair = tuple[int, int]
@@ -86,6 +87,7 @@ class PairCollector:
     pairs: dict[Pair, list[Reason]] = field(default_factory=dict)
     comparisons: int = 0
     oversized: list[Reason] = field(default_factory=list)
+    common_names: int = 0
 
     def add(self, a: int, b: int, reason: Reason) -> None:
         if a == b:
@@ -193,7 +195,8 @@ def scan_names(
 
 
 def _same_name(collector: PairCollector, key: str, kind: str, members: Members) -> None:
-    """Companies with one key pair up; people only within one unit (张伟 is common)."""
+    """Companies with one key pair up; people only within one unit, and only when the name
+    is rare there (张伟 is common)."""
     if len(members) < 2:
         return
     if kind != PERSON:
@@ -205,8 +208,10 @@ def _same_name(collector: PairCollector, key: str, kind: str, members: Members) 
         by_unit.setdefault(unit_id, []).append(pk)
     reasons = [{"code": "same_name", "key": key, "kind": kind}, {"code": "same_unit"}]
     for ids in by_unit.values():
-        if len(ids) > 1:
-            _pair_all(collector, collector.capped(ids, "same_name", key), reasons)
+        if 1 < len(ids) <= COMMON_PERSON_NAME:
+            _pair_all(collector, ids, reasons)
+        elif len(ids) > COMMON_PERSON_NAME:
+            collector.common_names += 1  # 张伟 × 12 in one store: a common name, no evidence
 
 
 def _pair_all(collector: PairCollector, ids: list[int], reasons: list[Reason]) -> None:

@@ -42,6 +42,7 @@ class FinderResult:
     updated: int = 0
     removed: int = 0
     skipped_dismissed: int = 0
+    common_names: int = 0  # person names too common in one unit to count as evidence
     oversized_blocks: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     seconds: float = 0.0
@@ -120,6 +121,7 @@ def find_duplicates(
         customers=seen,
         comparisons=collector.comparisons,
         candidates=len(found),
+        common_names=collector.common_names,
         oversized_blocks=collector.oversized[:100],
         timings=timings,
     )

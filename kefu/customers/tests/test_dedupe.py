@@ -92,6 +92,15 @@ def test_people_with_one_name_pair_only_within_one_unit() -> None:
     }
 
 
+def test_a_common_name_in_one_unit_is_no_evidence() -> None:
+    collector = dedupe.PairCollector()
+    dedupe.scan_names(collector, [("张伟", pk, "person", 10) for pk in range(1, 5)])
+    assert collector.pairs == {}
+    assert collector.common_names == 1
+    dedupe.scan_phones(collector, [("13800000000", 1), ("13800000000", 2)])
+    assert collector.scored() == {(1, 2): (0.7, [{"code": "same_phone"}])}
+
+
 def test_companies_and_people_with_one_key_are_not_paired() -> None:
     collector = dedupe.PairCollector()
     dedupe.scan_names(collector, [("宏达", 1, "company", 1), ("宏达", 2, "person", 1)])

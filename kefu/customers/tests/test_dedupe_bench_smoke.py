@@ -50,7 +50,7 @@ def test_command_line_with_throwaway_database():
         )
     assert done.returncode == 0, done.stderr
     keys = [line.split()[0] for line in done.stdout.splitlines()]
-    assert keys == [
+    assert [k for k in keys if not k.startswith("phase_")] == [
         "customers",
         "planted_pairs",
         "find_s",
@@ -61,6 +61,7 @@ def test_command_line_with_throwaway_database():
         "all_pairs",
         "recall",
         "oversized_blocks",
+        "common_names",
         "populate_s",
         "vendor",
     ]

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             "updated",
             "removed",
             "skipped_dismissed",
+            "common_names",
         ):
             self.stdout.write(f"{key} {getattr(result, key)}")
         for block in result.oversized_blocks:
