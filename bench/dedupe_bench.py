@@ -227,7 +227,7 @@ def run(customers: int, *, reuse: bool = False) -> dict[str, Any]:
         "find_s": find_s,
         "pairs": result.open_pairs,
         "again_s": again_s,
-        "again_updated": again.updated,
+        "again_written": again.created + again.updated,
         "comparisons": result.comparisons,
         "all_pairs": customers * (customers - 1) // 2,
         "recall": hits / max(len(planted), 1),

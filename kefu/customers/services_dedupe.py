@@ -40,6 +40,7 @@ class FinderResult:
     open_pairs: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     removed: int = 0
     skipped_dismissed: int = 0
     common_names: int = 0  # person names too common in one unit to count as evidence
@@ -141,22 +142,32 @@ def find_duplicates(
 
 
 def _store(found: dict[dedupe.Pair, tuple[float, list[Any]]], result: FinderResult) -> None:
-    existing: dict[dedupe.Pair, int] = {}
-    rows = DuplicatePair.objects.values_list("customer_a_id", "customer_b_id", "id", "status")
-    for a, b, pk, status in rows.iterator(chunk_size=CHUNK):
+    """Write only what changed: new pairs, new scores or reasons; delete OPEN pairs whose
+    customers no longer match. DISMISSED pairs are left alone and never proposed again."""
+    stale: list[int] = []
+    rows = DuplicatePair.objects.values_list(
+        "customer_a_id", "customer_b_id", "id", "status", "score", "reasons"
+    )
+    for a, b, pk, status, value, reasons in rows.iterator(chunk_size=CHUNK):
+        current = found.get((a, b))
         if status == DuplicateStatus.DISMISSED:
-            if found.pop((a, b), None) is not None:
+            if current is not None:
+                del found[(a, b)]
                 result.skipped_dismissed += 1
+        elif current is None:
+            stale.append(pk)
+        elif current == (value, reasons):
+            del found[(a, b)]
+            result.unchanged += 1
         else:
-            existing[(a, b)] = pk
-    stale = [pk for pair, pk in existing.items() if pair not in found]
+            result.updated += 1
     for start in range(0, len(stale), WRITE_BATCH):
         DuplicatePair.objects.filter(
             pk__in=stale[start : start + WRITE_BATCH], status=DuplicateStatus.OPEN
         ).delete()
     result.removed = len(stale)
-    result.updated = sum(1 for pair in found if pair in existing)
     result.created = len(found) - result.updated
+    result.open_pairs = len(found) + result.unchanged
     batch: list[DuplicatePair] = []
     for (a, b), (value, reasons) in found.items():
         batch.append(DuplicatePair(customer_a_id=a, customer_b_id=b, score=value, reasons=reasons))
@@ -165,7 +176,6 @@ def _store(found: dict[dedupe.Pair, tuple[float, list[Any]]], result: FinderResu
             batch = []
     if batch:
         _upsert(batch)
-    result.open_pairs = len(found)
 
 
 def _upsert(batch: list[DuplicatePair]) -> None:

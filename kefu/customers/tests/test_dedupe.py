@@ -136,7 +136,7 @@ def test_finder_stores_pairs_with_reasons(org) -> None:
 def test_second_run_updates_removes_and_never_revives_dismissed(org) -> None:
     a = make_customer(org.shanghai, "华为技术有限公司", phones=["13800000001"])
     b = make_customer(org.shanghai, "华为技术有限责任公司")
-    c = make_customer(org.shanghai, "宏达实业", phones=["13800000002"])
+    make_customer(org.shanghai, "宏达实业", phones=["13800000002"])
     d = make_customer(org.shanghai, "信远物流", phones=["13800000002"])
     find_duplicates(actor=None)
     DuplicatePair.objects.filter(customer_a=a).update(status=DuplicateStatus.DISMISSED)
@@ -148,7 +148,20 @@ def test_second_run_updates_removes_and_never_revives_dismissed(org) -> None:
         (a.pk, b.pk, DuplicateStatus.DISMISSED)
     ]
     assert (result.skipped_dismissed, result.removed, result.open_pairs) == (1, 1, 0)
-    assert c.pk < d.pk
+    again = find_duplicates(actor=None)
+    assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 0, 0)
+
+
+def test_an_unchanged_pair_is_not_rewritten_and_a_changed_one_is(org) -> None:
+    a = make_customer(org.shanghai, "华为技术有限公司", phones=["13800000001"])
+    b = make_customer(org.shanghai, "华为技术有限责任公司")
+    find_duplicates(actor=None)
+    assert find_duplicates(actor=None).unchanged == 1
+    CustomerPhone.objects.create(customer=b, number="13800000001")
+    result = find_duplicates(actor=None)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    pair = DuplicatePair.objects.get()
+    assert (pair.customer_a_id, pair.customer_b_id, pair.score) == (a.pk, b.pk, 0.97)
 
 
 def test_finder_on_two_thousand_customers_compares_far_fewer_than_all_pairs(org) -> None:

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             "open_pairs",
             "created",
             "updated",
+            "unchanged",
             "removed",
             "skipped_dismissed",
             "common_names",
