@@ -45,7 +45,7 @@ MAX_ID = 2**31 - 1
 
 
 class MemberFilter(Schema):
-    status: str = Field("", max_length=12)
+    status: str = Field("", pattern="^(|pending|returned|filed|cancelled)$")
     q: str = Field("", max_length=100)
     unit: int | None = Field(None, ge=1, le=MAX_ID)
     tier: int | None = Field(None, ge=1, le=MAX_ID)

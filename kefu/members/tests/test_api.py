@@ -172,6 +172,7 @@ def test_clerk_of_another_store_sees_nothing(org, filed, api_as, gz_clerk):
         ("get", "/greetings?date=2026-02-30", None),
         ("get", "?limit=100000", None),
         ("get", "?unit=abc", None),
+        ("get", "?status=unknown", None),
         ("post", "/tiers", {"code": "", "name": "", "level": 1}),
         ("patch", "/tiers/999999999999", {"code": "a", "name": "b", "level": 1}),
     ],
