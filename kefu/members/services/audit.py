@@ -17,7 +17,7 @@ from kefu.members.dates import add_months
 from kefu.members.errors import MemberIncomplete, WrongMemberStatus
 from kefu.members.models import Member
 from kefu.members.services.registration import DEFAULT_VALIDITY_MONTHS
-from kefu.members.services.validation import FORM_FIELDS, missing_fields
+from kefu.members.services.validation import FORM_FIELDS, field_names, missing_fields
 
 if TYPE_CHECKING:
     from kefu.core.models import User
@@ -79,7 +79,7 @@ def file_member(*, actor: User, member: Member) -> Member:
         missing = _missing(locked)
         if missing:
             raise MemberIncomplete(
-                _("The form is incomplete: %s.") % ", ".join(missing),
+                _("The form is incomplete: %s.") % field_names(missing),
                 details={"missing_fields": missing},
             )
         locked.status = MemberStatus.FILED

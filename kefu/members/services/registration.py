@@ -15,10 +15,15 @@ from kefu.core.services.audit import diff_fields, record_audit
 from kefu.members.access import can_work_at, require_manage, require_work_at
 from kefu.members.choices import MemberStatus
 from kefu.members.dates import add_months
-from kefu.members.errors import DuplicateCardNumber, WrongMemberStatus
+from kefu.members.errors import DuplicateCardNumber, MemberIncomplete, WrongMemberStatus
 from kefu.members.models import Member, MemberTier
 from kefu.members.services.customer_link import find_or_create_customer
-from kefu.members.services.validation import FORM_FIELDS, clean_form, missing_fields
+from kefu.members.services.validation import (
+    FORM_FIELDS,
+    clean_form,
+    field_names,
+    missing_fields,
+)
 
 if TYPE_CHECKING:
     from kefu.core.models import OrgUnit, User
@@ -175,14 +180,21 @@ def update_member(*, actor: User, member: Member, **fields: Any) -> Member:
 
 
 def submit_member(*, actor: User, member: Member) -> Member:
-    """The store sends a returned (退回补充) form back to headquarters: pending again."""
+    """The store sends a returned (退回补充) form back to headquarters: pending again.
+    Refused while a required field is still empty (the list says which)."""
     require_work_at(actor, member.unit)
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if locked.status != MemberStatus.RETURNED:
             raise WrongMemberStatus(_("Only a returned application can be resubmitted."))
+        empty = missing_fields({k: getattr(locked, k) for k in FORM_FIELDS})
+        if empty:
+            raise MemberIncomplete(
+                _("Complete the form before resubmitting it: %s.") % field_names(empty),
+                details={"missing_fields": empty},
+            )
         locked.status = MemberStatus.PENDING
-        locked.missing_fields = missing_fields({k: getattr(locked, k) for k in FORM_FIELDS})
+        locked.missing_fields = []
         locked.save(update_fields=["status", "missing_fields", "updated_at"])
         record_audit(
             actor=actor,

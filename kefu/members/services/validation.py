@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from kefu.members.choices import Gender
+from kefu.members.models import Member
 from kefu.members.services.customer_link import normalize_phone
 
 # what headquarters needs before a member is filed (已建档)
@@ -87,3 +88,8 @@ def clean_form(data: dict[str, Any], *, today: date) -> tuple[dict[str, Any], di
 def missing_fields(values: dict[str, Any]) -> list[str]:
     """The required fields that are empty, in form order."""
     return [key for key in REQUIRED_FIELDS if not values.get(key)]
+
+
+def field_names(fields: list[str]) -> str:
+    """The fields' names for a message ("ID number, address"), from the model."""
+    return ", ".join(str(getattr(Member._meta.get_field(f), "verbose_name", f)) for f in fields)

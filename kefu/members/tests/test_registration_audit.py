@@ -175,3 +175,13 @@ def test_registration_date_cannot_lie_in_the_future(org, tiers, clerk):
     with pytest.raises(ValidationFailed) as exc:
         register_member(actor=clerk, unit=org.shanghai, **form(1), registered_on=date(2999, 1, 1))
     assert list(exc.value.details) == ["registered_on"]
+
+
+def test_resubmitting_an_incomplete_form_is_refused(org, tiers, clerk, keeper):
+    member = register_member(actor=clerk, unit=org.shanghai, **form(1, address=""))
+    returned = return_member(actor=keeper, member=member, reason="缺地址")
+    with pytest.raises(MemberIncomplete) as exc:
+        submit_member(actor=clerk, member=returned)
+    assert exc.value.details == {"missing_fields": ["address"]}
+    returned.refresh_from_db()
+    assert returned.status == MemberStatus.RETURNED
