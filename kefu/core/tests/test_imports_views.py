@@ -17,6 +17,7 @@ from kefu.customers.models import Customer
 HEADER = "客户名称*,手机/电话,等级\n"
 GOOD = HEADER + "张三,13812345678,A\n李四,13912345678,B\n"
 MIXED = GOOD + "王五,12,Z\n"
+QUERIES_LIST = 6  # session, user, scope, jobs (units joined), alert count, unit menu
 
 
 @pytest.fixture(autouse=True)
@@ -155,3 +156,20 @@ def test_someone_elses_job_is_not_found(org, make_user, ui):
     assert ui(other).get(reverse("core:import_job", args=[job.pk])).status_code == 404
     ui(other).post(reverse("core:import_job_commit", args=[job.pk]))
     assert Customer.objects.count() == 0
+
+
+def test_job_list_query_count_does_not_grow_with_jobs(
+    org, make_user, ui, django_assert_num_queries
+):
+    from kefu.core.services import imports as services
+
+    agent = make_user(Role.AGENT, org.hq)
+    client = ui(agent)
+    client.get(reverse("core:import_list"))  # warm the session
+    for _ in range(3):
+        services.upload(
+            actor=agent, importer_key="customers", file=csv(GOOD), unit=org.hq, check=False
+        )
+    with django_assert_num_queries(QUERIES_LIST):
+        page = client.get(reverse("core:import_list"))
+    assert page.content.decode().count("客户.csv") == 3
