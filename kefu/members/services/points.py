@@ -25,6 +25,7 @@ from kefu.members.dates import add_months
 from kefu.members.errors import InsufficientPoints, WrongMemberStatus
 from kefu.members.locks import lock_member, locked_members
 from kefu.members.models import Member, PointsEntry
+from kefu.members.services.rows import update_rows
 
 if TYPE_CHECKING:
     from kefu.core.models import User
@@ -59,7 +60,7 @@ def _consume(member: Member, points: int) -> None:
         lot.remaining = (lot.remaining or 0) - take
         left -= take
         touched.append(lot)
-    PointsEntry.objects.bulk_update(touched, ["remaining"])
+    update_rows(touched, ["remaining"])
 
 
 def _refuse_overdraw(member: Member, points: int) -> None:
@@ -188,9 +189,9 @@ def _expire_batch(member_ids: list[int], today: date) -> int:
             )
             lot.remaining = 0
             touched.append(lot)
-        PointsEntry.objects.bulk_update(touched, ["remaining"], batch_size=1000)
+        update_rows(touched, ["remaining"])
         PointsEntry.objects.bulk_create(entries, batch_size=1000)
-        Member.objects.bulk_update(list(members.values()), ["points_balance"], batch_size=1000)
+        update_rows(list(members.values()), ["points_balance"])
         record_audit(
             actor=None,
             action="member.points.expire",

@@ -23,6 +23,7 @@ from kefu.members.errors import DuplicateReceipt, WrongMemberStatus
 from kefu.members.locks import locked_members
 from kefu.members.models import Member, MemberTier, PointsEntry, Purchase
 from kefu.members.services.points import points_valid_until
+from kefu.members.services.rows import update_rows
 
 if TYPE_CHECKING:
     from kefu.core.models import OrgUnit, User
@@ -152,9 +153,7 @@ def record_purchases(
             )
         made = Purchase.objects.bulk_create([p for p in purchases if p is not None], 1000)
         _write_ledger(actor, made, balances, order)
-        Member.objects.bulk_update(
-            list(members.values()), ["points_balance", "lifetime_spend", "tier"], batch_size=1000
-        )
+        update_rows(list(members.values()), ["points_balance", "lifetime_spend", "tier"])
         _audit(actor, made, members, before, source)
     return made
 
