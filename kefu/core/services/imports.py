@@ -10,12 +10,16 @@ The commit writes every row in one transaction: the job's status moves to "done"
 transaction, so either all rows and "done" commit together, or nothing is written and the job
 says why ("failed"). A second commit of the same job does nothing (status check under
 select_for_update).
+
+The uploaded sheet is stored under MEDIA_ROOT/imports/<year>/<month>/ with a random name and
+deleted once it is imported or the job is cancelled (a failed job keeps it for inspection).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +81,8 @@ def upload(
     with transaction.atomic():
         job = ImportJob(importer=importer.key, actor=actor, unit=unit, original_name=name)
         job.size = int(file.size)
-        job.file.save(f"upload{suffix}", File(file), save=False)
+        # a random name: the stored sheet holds personal data, its path must not be guessable
+        job.file.save(f"{uuid.uuid4().hex}{suffix}", File(file), save=False)
         job.background = _runs_in_background(job.size, _estimate_rows(job.file.path, suffix))
         job.save()
         record_audit(
@@ -220,6 +225,7 @@ def run_commit(*, job_id: int) -> ImportJob:
     finally:
         spool.remove(job.file.path)
     progress.clear(job.pk)
+    job.file.storage.delete(str(job.file.name))  # imported: the copy of the sheet goes
     return ImportJob.objects.get(pk=job.pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -278,3 +279,13 @@ def test_cancel_removes_an_unimported_job(org, admin_user):
     assert job.status == ImportStatus.CANCELLED
     with pytest.raises(Conflict):
         services.commit(actor=admin_user, job=job)
+
+
+def test_the_stored_sheet_has_a_random_name_and_goes_once_imported(org, admin_user):
+    job = upload(admin_user, org.hq, HEADER + "张三,13812345678,A,\n")
+    stored = job.file.path
+    assert "客户" not in stored
+    assert stored.endswith(".csv")
+    assert len(stored.rsplit("/", 1)[1]) == 36
+    services.commit(actor=admin_user, job=job)
+    assert not os.path.exists(stored)
