@@ -24,3 +24,17 @@ class CustomersConfig(AppConfig):
                 50,
             )
         )
+        navigation.register(
+            NavItem(
+                "customer_duplicates",
+                _("Possible duplicates"),
+                "customers:duplicates",
+                WORK,
+                "users",
+                Perm.MERGE_CUSTOMERS,
+                52,
+            )
+        )
+        navigation.register(
+            NavItem("imports", _("Imports"), "core:import_list", WORK, "arrow-up", None, 90)
+        )

@@ -60,6 +60,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "tag_options": selectors.tag_names(),
         "can_create": has_perm(actor, Perm.EDIT_CUSTOMERS),
         "can_export": has_perm(actor, Perm.EXPORT_DATA),
+        "can_merge": has_perm(actor, Perm.MERGE_CUSTOMERS),
         "export_query": export_query.urlencode(),
     }
     return render(request, "customers/customer_list.html", context)
