@@ -89,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {
             Perm.VIEW_ORG,
             Perm.VIEW_CUSTOMERS,
+            Perm.EDIT_CUSTOMERS,  # a member registration creates or updates its customer
             Perm.REGISTER_MEMBERS,
             Perm.ISSUE_GIFTS,
             Perm.VIEW_TICKETS,

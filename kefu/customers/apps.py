@@ -36,5 +36,13 @@ class CustomersConfig(AppConfig):
             )
         )
         navigation.register(
-            NavItem("imports", _("Imports"), "core:import_list", WORK, "arrow-up", None, 90)
+            NavItem(
+                "imports",
+                _("Imports"),
+                "core:import_list",
+                WORK,
+                "arrow-up",
+                Perm.EDIT_CUSTOMERS,
+                90,
+            )
         )
