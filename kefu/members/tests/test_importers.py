@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from kefu.core.imports import engine
 from kefu.core.imports.registry import ImportContext, RowInvalid, get_importer
@@ -12,6 +13,13 @@ from kefu.members.choices import MemberStatus
 from kefu.members.importers import MemberImporter, PurchaseImporter
 from kefu.members.models import Member, PointsEntry, Purchase
 from kefu.members.tests.factories import id_number
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The assertions below compare the English messages."""
+    with translation.override("en"):
+        yield
 
 
 def _ctx(actor, unit, dry_run=False):
