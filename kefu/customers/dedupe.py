@@ -27,6 +27,8 @@ from typing import Any
 
 from rapidfuzz.fuzz import ratio as ratio_of
 
+from kefu.customers.privacy import mask_phone  # block keys never show a whole number
+
 PERSON = "person"
 COMPANY = "company"
 
@@ -145,7 +147,7 @@ def scan_phones(collector: PairCollector, rows: Iterable[tuple[str, int]]) -> No
     for number, group in grouped(rows, key=lambda r: r[0]):
         ids = [r[1] for r in group]
         if number and len(set(ids)) > 1:
-            collector.add_block(ids, {"code": "same_phone"}, key=_mask(str(number)))
+            collector.add_block(ids, {"code": "same_phone"}, key=mask_phone(str(number)))
 
 
 def scan_id_numbers(collector: PairCollector, rows: Iterable[tuple[str, int]]) -> None:
@@ -153,7 +155,7 @@ def scan_id_numbers(collector: PairCollector, rows: Iterable[tuple[str, int]]) -
     for number, group in grouped(rows, key=lambda r: r[0]):
         ids = [r[1] for r in group]
         if number and len(ids) > 1:
-            collector.add_block(ids, {"code": "same_id_number"}, key=_mask(str(number)))
+            collector.add_block(ids, {"code": "same_id_number"}, key=mask_phone(str(number)))
 
 
 Members = list[tuple[int, int]]  # [(customer id, unit id)]
@@ -233,10 +235,3 @@ def _similar(
             collector.add(a, b, reason)
             if kind == PERSON:
                 collector.add(a, b, {"code": "same_unit"})
-
-
-def _mask(value: str) -> str:
-    """Block keys in reports never show a whole phone or ID number."""
-    if len(value) < 7:
-        return "*" * len(value)
-    return f"{value[:3]}****{value[-4:]}"

@@ -17,22 +17,7 @@ from kefu.core.models import User
 from kefu.core.selectors.scope import restrict_to_scope
 from kefu.customers.choices import DuplicateStatus
 from kefu.customers.models import Customer, CustomerMerge, CustomerPhone, DuplicatePair
-
-
-def mask_phone(number: str) -> str:
-    """138****5678."""
-    if len(number) < 7:
-        return "*" * len(number)
-    return f"{number[:3]}****{number[-4:]}"
-
-
-def mask_id_number(value: str) -> str:
-    """440301********1234 → 440****1234 (first three and last four characters)."""
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:3]}****{value[-4:]}"
+from kefu.customers.privacy import mask_id_number, mask_phone
 
 
 @dataclass
