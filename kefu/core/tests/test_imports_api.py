@@ -108,7 +108,7 @@ def test_broken_file_is_a_failed_job_not_a_500(org, make_user, api_as):
     )
     assert response.status_code == 201
     assert response.json()["status"] == "failed"
-    assert "cannot be read" in response.json()["message"]
+    assert "无法读取该工作簿" in response.json()["message"]  # zh-hans, the default language
 
 
 def test_other_users_job_is_404(org, make_user, api_as):
