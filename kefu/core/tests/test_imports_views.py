@@ -67,8 +67,8 @@ def test_upload_preview_then_import(org, make_user, ui):
     assert "data-preview" in page
     assert "138****5678" in page
     assert "13812345678" not in page
-    assert ">导入</button>" in page
-    assert "仅导入有效行" not in page
+    assert ">Import</button>" in page
+    assert "Import the valid rows only" not in page
     response = client.post(reverse("core:import_job_commit", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
@@ -90,8 +90,8 @@ def test_errors_table_download_and_valid_only(org, make_user, ui):
     page = client.get(reverse("core:import_job", args=[job.pk])).content.decode()
     assert "data-errors-table" in page
     assert "Choose a grade from A to D." in page
-    assert ">导入</button>" not in page
-    assert "仅导入有效行" in page
+    assert ">Import</button>" not in page
+    assert "Import the valid rows only" in page
     download = client.get(reverse("core:import_job_errors", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
