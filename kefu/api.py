@@ -12,8 +12,12 @@ from kefu.core.api_auth import api_auth
 from kefu.core.api_errors import install_error_handlers
 from kefu.customers.api import router as customers_router
 from kefu.customers.api_dedupe import router as dedupe_router
+from kefu.knowledge.api import router as knowledge_router
 from kefu.members.api import router as members_router
+from kefu.notifications.api import router as notifications_router
+from kefu.revisits.api import router as revisits_router
 from kefu.sla.api import router as sla_router
+from kefu.surveys.api import router as surveys_router
 from kefu.tickets.api import complaints as complaints_api
 from kefu.tickets.api import tickets as tickets_api
 
@@ -36,5 +40,9 @@ api.add_router("/tickets", tickets_api.router)
 api.add_router("/customers", dedupe_router)
 api.add_router("/customers", customers_router)
 api.add_router("/members", members_router)
+api.add_router("/revisits", revisits_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/knowledge", knowledge_router)
 api.add_router("/", complaints_api.router)
 api.add_router("/", sla_router)

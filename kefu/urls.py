@@ -12,6 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("kefu.reports.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("members/", include("kefu.members.urls")),
+    path("revisits/", include("kefu.revisits.urls")),
+    path("surveys/", include("kefu.surveys.urls")),
+    path("notifications/", include("kefu.notifications.urls")),
+    path("knowledge/", include("kefu.knowledge.urls")),
     path("", include("kefu.core.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,5 @@
+"""Knowledge API."""
+
+from ninja import Router
+
+router = Router(tags=["knowledge"])

@@ -1,0 +1,5 @@
+"""Notifications API."""
+
+from ninja import Router
+
+router = Router(tags=["notifications"])

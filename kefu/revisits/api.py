@@ -1,0 +1,5 @@
+"""Revisits API."""
+
+from ninja import Router
+
+router = Router(tags=["revisits"])

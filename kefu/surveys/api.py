@@ -1,0 +1,5 @@
+"""Surveys API."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])
