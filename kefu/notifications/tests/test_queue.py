@@ -18,6 +18,7 @@ def test_queue_inapp_renders_template_and_delivers_after_commit(agent, run_on_co
             template="member.birthday",
             context={"name": "李四", "company": "示例", "url": "/members/1/"},
         )
+    assert msg is not None
     msg.refresh_from_db()
     assert msg.status == Status.SENT
     assert msg.attempts == 1
@@ -31,6 +32,7 @@ def test_nothing_is_sent_before_commit(agent):
     msg = queue_message(
         actor=agent, channel="inapp", to=str(agent.pk), template="survey.link", context={}
     )
+    assert msg is not None
     msg.refresh_from_db()
     assert msg.status == Status.QUEUED
     assert InAppNotification.objects.count() == 0
