@@ -1,0 +1,3 @@
+from kefu.revisits.tests.fixtures import rv
+
+__all__ = ["rv"]
