@@ -45,6 +45,8 @@ class OutboxMessage(models.Model):
     body = models.TextField(_("body"), blank=True)
     template_key = models.CharField(_("template"), max_length=100, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # The template context as plain data (SMS providers with approved templates need it).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )

@@ -5,6 +5,7 @@ background task after the caller's transaction commits (`kefu.notifications.deli
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -101,6 +102,12 @@ def is_opted_out(*, customer: Customer | None, channel: str) -> bool:
     return ChannelOptOut.objects.filter(customer=customer, channel=channel).exists()
 
 
+def _json_params(context: dict[str, Any]) -> dict[str, Any]:
+    """The context as JSON-safe plain data (dates and other values become strings)."""
+    data = rendering.plain(context)
+    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+
+
 def _related(related: models.Model | None) -> tuple[str, str]:
     if related is None:
         return "", ""
@@ -141,6 +148,7 @@ def queue_message(
         body=body,
         template_key=template,
         link=str(context.get("url") or "")[:500],
+        params=_json_params(context),
         status=Status.OPTED_OUT if opted_out else Status.QUEUED,
         next_attempt_at=None if opted_out else (send_after or timezone.now()),
         last_error=f"customer opted out of {kind}" if opted_out else "",
