@@ -5,3 +5,8 @@ class RevisitsConfig(AppConfig):
     name = "kefu.revisits"
     label = "revisits"
     verbose_name = "revisits"
+
+    def ready(self) -> None:
+        from kefu.revisits.navigation import register_entries
+
+        register_entries()
