@@ -20,6 +20,7 @@ __all__ = [
     "admin_user",
     "api_as",
     "fresh_calendar_cache",
+    "default_language",
     "make_user",
     "org",
 ]
@@ -33,6 +34,21 @@ def fresh_calendar_cache() -> Any:
     reset_calendar_cache()
     yield
     reset_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Every test starts in the default language (zh-hans), as a command or task does.
+
+    A request activates its own language (the user's, or zh-hans) and Django leaves it active
+    on the thread afterwards, so without this a test's language would depend on which test
+    ran before it on the same worker. Tests that compare English messages outside a request
+    use `translation.override("en")`."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

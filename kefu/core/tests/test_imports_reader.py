@@ -96,7 +96,7 @@ def test_headers_match_trimmed_full_width_case_insensitive_with_required_marks()
     header = map_headers([" 名称* ", "PHONE", "等级＊", "生日"], COLUMNS)
     assert header.index == {"name": 0, "phone": 1, "grade": 2}
     assert header.header_of["name"] == "名称*"
-    assert header.warnings == ["These columns are not imported: 生日."]
+    assert header.warnings == ["以下列不会导入：生日。"]  # zh-hans, the default language
 
 
 def test_missing_required_columns_are_listed_in_one_error():
