@@ -46,6 +46,14 @@ _BUILTIN = [
         {"name": "张三", "company": "示例公司"},
     ),
     DefaultTemplate(
+        "member.birthday_call",
+        "今天请致电会员 {{ name }} 祝贺生日",
+        "会员 {{ name }}（卡号 {{ card }}）今天生日，请致电送上祝福。",
+        "inapp",
+        "Reminder to call a top-tier member on their birthday",
+        {"name": "张三", "card": "M0001", "url": "/members/1/"},
+    ),
+    DefaultTemplate(
         "holiday.greeting",
         "{{ holiday }}快乐",
         "尊敬的{{ name }}，{{ holiday }}将至，{{ company|default:'我们' }}祝您节日快乐，阖家幸福！",

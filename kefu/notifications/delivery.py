@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kefu.notifications.channels import DeliveryError, SendResult, adapter_for
 from kefu.notifications.choices import Status
-from kefu.notifications.models import DeliveryAttempt, OutboxMessage
+from kefu.notifications.models import ChannelOptOut, DeliveryAttempt, OutboxMessage
 
 logger = logging.getLogger("kefu.notifications")
 
@@ -54,11 +54,22 @@ def due_ids(*, now: datetime, limit: int = 200) -> list[int]:
     return list(qs.values_list("id", flat=True)[:limit])
 
 
+def _opted_out(row: OutboxMessage) -> bool:
+    return ChannelOptOut.objects.filter(customer=row.customer_id, channel=row.channel).exists()
+
+
 def claim(*, message_id: int, now: datetime) -> tuple[OutboxMessage, DeliveryAttempt] | None:
     """Take the message for one attempt, or None when it is not due or someone else has it."""
     with transaction.atomic():
         row = _locked(OutboxMessage.objects.filter(_due(now), pk=message_id)).first()
         if row is None:
+            return None
+        if row.customer_id and row.status == Status.QUEUED and _opted_out(row):
+            # The customer opted out after the message was queued.
+            row.status = Status.OPTED_OUT
+            row.next_attempt_at = None
+            row.last_error = f"customer opted out of {row.channel}"
+            row.save(update_fields=["status", "next_attempt_at", "last_error"])
             return None
         if row.status == Status.SENDING:
             # The previous attempt never reported back: its outcome is unknown.

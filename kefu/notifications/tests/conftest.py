@@ -35,3 +35,18 @@ def run_on_commit(django_capture_on_commit_callbacks: Any) -> Any:
         return django_capture_on_commit_callbacks(execute=True)
 
     return runner
+
+
+@pytest.fixture
+def manager(org: Any, make_user: Any) -> Any:
+    return make_user(Role.MANAGER, org.hq, username="hq_manager")
+
+
+@pytest.fixture
+def east_manager(org: Any, make_user: Any) -> Any:
+    return make_user(Role.MANAGER, org.east, username="east_manager")
+
+
+@pytest.fixture
+def south_agent(org: Any, make_user: Any) -> Any:
+    return make_user(Role.AGENT, org.south, username="south_agent")
