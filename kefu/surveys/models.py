@@ -117,7 +117,7 @@ class Survey(models.Model):
     active = models.BooleanField(_("active"), default=True)
     expires_after_days = models.PositiveSmallIntegerField(_("link valid for (days)"), default=7)
     auto_sample_percent = models.PositiveSmallIntegerField(
-        _("automatic invitations (% of resolved tickets)"),
+        _("automatic invitations (percent of resolved tickets)"),
         default=0,
         help_text=_("0 sends no automatic invitations."),
     )

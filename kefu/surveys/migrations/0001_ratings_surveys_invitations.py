@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('comment_question', models.CharField(blank=True, help_text='Leave empty to ask no free-text question.', max_length=300, verbose_name='comment question')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('expires_after_days', models.PositiveSmallIntegerField(default=7, verbose_name='link valid for (days)')),
-                ('auto_sample_percent', models.PositiveSmallIntegerField(default=0, help_text='0 sends no automatic invitations.', verbose_name='automatic invitations (% of resolved tickets)')),
+                ('auto_sample_percent', models.PositiveSmallIntegerField(default=0, help_text='0 sends no automatic invitations.', verbose_name='automatic invitations (percent of resolved tickets)')),
                 ('auto_channel', models.CharField(choices=[('sms', 'SMS'), ('email', 'Email'), ('link', 'Link only')], default='sms', max_length=10, verbose_name='channel of automatic invitations')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
