@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import has_perm
 from kefu.revisits.choices import ACTIVE_STATUSES, AssignStrategy
 from kefu.revisits.models import RevisitPlan
 
@@ -32,15 +34,25 @@ class Assigner:
         self.plan = plan
         self.pool = pool_of(plan)
         self.load = {u.pk: int(getattr(u, "open_tasks", 0)) for u in self.pool}
+        self._eligible: dict[int, list[User]] = {}
 
-    def next(self) -> User | None:
-        if not self.pool:
+    def eligible(self, unit: OrgUnit) -> list[User]:
+        """Pool members who may do revisits in `unit` (cached per unit)."""
+        if unit.pk not in self._eligible:
+            self._eligible[unit.pk] = [u for u in self.pool if has_perm(u, Perm.DO_REVISITS, unit)]
+        return self._eligible[unit.pk]
+
+    def next(self, unit: OrgUnit) -> User | None:
+        """The next assignee for a task in `unit`; None (unassigned) if nobody in the pool
+        may work there."""
+        pool = self.eligible(unit)
+        if not pool:
             return None
         if self.plan.strategy == AssignStrategy.ROUND_ROBIN:
-            user = self.pool[self.plan.rr_cursor % len(self.pool)]
+            user = pool[self.plan.rr_cursor % len(pool)]
             self.plan.rr_cursor += 1
         else:
-            user = min(self.pool, key=lambda u: (self.load[u.pk], u.pk))
+            user = min(pool, key=lambda u: (self.load[u.pk], u.pk))
         self.load[user.pk] += 1
         return user
 

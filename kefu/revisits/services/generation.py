@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from kefu.core.models import User
+from kefu.core.models import OrgUnit, User
 from kefu.core.services.audit import record_audit
 from kefu.customers.models import Customer
 from kefu.revisits.choices import PlanKind
@@ -170,11 +170,12 @@ def generate_for_plan(*, actor: User | None, plan: RevisitPlan, now: datetime | 
         )
         fresh = [c for c in candidates if c.key not in existing]
         windows: dict[int, Any] = {}
+        units = OrgUnit.objects.in_bulk({c.unit_id for c in fresh})
         assigner = Assigner(locked)
         tasks = []
         for c in fresh:
             if c.unit_id not in windows:
-                windows[c.unit_id] = quiet_windows(_unit(c.unit_id))
+                windows[c.unit_id] = quiet_windows(units[c.unit_id])
             tasks.append(
                 RevisitTask(
                     plan=locked,
@@ -183,7 +184,7 @@ def generate_for_plan(*, actor: User | None, plan: RevisitPlan, now: datetime | 
                     ticket_id=c.ticket_id,
                     unit_id=c.unit_id,
                     due_at=callable_at(c.due, windows[c.unit_id]),
-                    assignee=assigner.next(),
+                    assignee=assigner.next(units[c.unit_id]),
                 )
             )
         RevisitTask.objects.bulk_create(tasks)
@@ -199,12 +200,6 @@ def generate_for_plan(*, actor: User | None, plan: RevisitPlan, now: datetime | 
                 changes={"created": len(tasks)},
             )
     return len(tasks)
-
-
-def _unit(unit_id: int) -> Any:
-    from kefu.core.models import OrgUnit
-
-    return OrgUnit.objects.get(pk=unit_id)
 
 
 def generate_all(*, now: datetime | None = None) -> int:

@@ -181,3 +181,17 @@ def test_inactive_plan_generates_nothing(rv: Any, org: Any) -> None:
     save_plan(actor=rv.manager, plan=rv.plan, fields={"is_active": False})
     resolved(rv, org, at(3, 2, 10))
     assert generate_for_plan(actor=None, plan=rv.plan, now=at(3, 10, 10)) == 0
+
+
+def test_pool_members_who_cannot_work_in_the_unit_are_skipped(
+    rv: Any, org: Any, make_user: Any
+) -> None:
+    south = make_user("agent", org.south, username="south")
+    save_plan(actor=rv.manager, plan=rv.plan, fields={"unit": org.hq}, pool=[south, rv.agent])
+    resolved(rv, org, at(3, 2, 10), title="east")
+    generate_for_plan(actor=None, plan=rv.plan, now=at(3, 10, 10))
+    assert RevisitTask.objects.get().assignee == rv.agent
+    save_plan(actor=rv.manager, plan=rv.plan, fields={}, pool=[south])
+    resolved(rv, org, at(3, 3, 10), title="east again")
+    generate_for_plan(actor=None, plan=rv.plan, now=at(3, 10, 10))
+    assert RevisitTask.objects.filter(assignee__isnull=True).count() == 1
