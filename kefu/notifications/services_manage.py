@@ -240,3 +240,24 @@ def start_holiday_greeting(
             holiday_greeting_task, actor.pk, campaign, channel, template, holiday, segment
         )
     return campaign
+
+
+def send_test(*, actor: User, channel: str, to: str = "") -> OutboxMessage:
+    """Queue the "notifications.test" message on a channel (settings page)."""
+    from kefu.notifications.services import queue_message
+
+    require_configure(actor)
+    if channel not in Channel.values:
+        raise UnknownChannel(details={"channel": channel})
+    target = to or (str(actor.pk) if channel == Channel.INAPP else "")
+    if channel == Channel.EMAIL and not target:
+        target = actor.email
+    message = queue_message(
+        actor=actor,
+        channel=channel,
+        to=target,
+        template="notifications.test",
+        context={"channel": Channel(channel).label},
+    )
+    assert message is not None  # no customer: never opted out
+    return message
