@@ -15,6 +15,7 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm, visible_units
 from kefu.revisits import selectors
 from kefu.revisits.models import RevisitPlan, RevisitTask, Script
+from kefu.revisits.quiet import allowed_spans, format_hhmm
 from kefu.revisits.report import Coverage, revisit_summary
 from kefu.revisits.schemas import (
     AttemptIn,
@@ -22,6 +23,8 @@ from kefu.revisits.schemas import (
     GenerateOut,
     PlanIn,
     PlanOut,
+    QuietHoursIn,
+    QuietHoursOut,
     ReportOut,
     ScriptIn,
     ScriptOut,
@@ -34,7 +37,9 @@ from kefu.revisits.services import (
     record_attempt,
     save_plan,
     save_script,
+    set_quiet_hours,
 )
+from kefu.revisits.services.timing import quiet_windows
 
 router = Router(tags=["revisits"])
 MAX_ID = 2**31 - 1
@@ -202,3 +207,35 @@ def report(request: HttpRequest, q: Query[ReportQuery]) -> Any:
         "not_reached": [_task_out(t) for t in s.missed],
         "issues": issues,
     }
+
+
+class QuietQuery(Schema):
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+def _quiet_out(actor: User, unit_id: int | None) -> dict[str, Any]:
+    unit = visible_units(actor).filter(pk=unit_id).first() if unit_id else None
+    if unit_id and unit is None:
+        raise ValidationFailed(details={"unit_id": "unknown"})
+    windows = quiet_windows(unit)
+    return {
+        "unit_id": unit_id,
+        "windows": [[format_hhmm(a), format_hhmm(b)] for a, b in windows],
+        "callable": [list(span) for span in allowed_spans(windows)],
+    }
+
+
+@router.get("/quiet-hours", response={200: QuietHoursOut, **ERRORS})
+def get_quiet_hours(request: HttpRequest, q: Query[QuietQuery]) -> Any:
+    """The quiet windows in force for a unit (its own, an ancestor's, or the default)."""
+    return _quiet_out(actor_of(request), q.unit_id)
+
+
+@router.put("/quiet-hours", response={200: QuietHoursOut, **ERRORS})
+def put_quiet_hours(request: HttpRequest, payload: QuietHoursIn) -> Any:
+    actor = actor_of(request)
+    unit = visible_units(actor).filter(pk=payload.unit_id).first() if payload.unit_id else None
+    if payload.unit_id and unit is None:
+        raise ValidationFailed(details={"unit_id": "unknown"})
+    set_quiet_hours(actor=actor, unit=unit, windows=payload.windows)
+    return _quiet_out(actor, payload.unit_id)

@@ -10,3 +10,6 @@ class RevisitsConfig(AppConfig):
         from kefu.revisits.navigation import register_entries
 
         register_entries()
+        from kefu.revisits.customer_section import register as register_customer_section
+
+        register_customer_section()

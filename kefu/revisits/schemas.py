@@ -169,3 +169,14 @@ class ReportOut(Schema):
     trend: list[TrendOut]
     not_reached: list[TaskOut]
     issues: list[IssueOut]
+
+
+class QuietHoursIn(Schema):
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="empty: the global default")
+    windows: list[list[str]] = Field(..., description='[["20:00", "09:00"], ["12:00", "14:00"]]')
+
+
+class QuietHoursOut(Schema):
+    unit_id: int | None
+    windows: list[list[str]]
+    callable: list[list[str]]

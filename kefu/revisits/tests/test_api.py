@@ -167,3 +167,18 @@ def test_report(rv: Any, org: Any, api_as: Any) -> None:
         sorted(c["label"] for c in body["by_agent"]) == ["other", "王小明"]
         or len(body["by_agent"]) == 2
     )
+
+
+def test_quiet_hours_read_and_set(rv: Any, org: Any, api_as: Any) -> None:
+    api = api_as(rv.manager)
+    r = api.get(f"{API}/quiet-hours", {"unit_id": org.shanghai.pk})
+    assert r.json()["windows"] == [["00:00", "09:00"], ["12:00", "14:00"], ["20:00", "24:00"]]
+    assert r.json()["callable"] == [["09:00", "12:00"], ["14:00", "20:00"]]
+    body = {"unit_id": org.east.pk, "windows": [["19:30", "08:30"], ["12:00", "13:30"]]}
+    r = api._call("put", f"{API}/quiet-hours", body)
+    assert r.status_code == 200, r.json()
+    r = api.get(f"{API}/quiet-hours", {"unit_id": org.shanghai.pk})  # inherited from east
+    assert r.json()["callable"] == [["08:30", "12:00"], ["13:30", "19:30"]]
+    bad = {"unit_id": org.east.pk, "windows": [["00:00", "24:00"]]}
+    assert api._call("put", f"{API}/quiet-hours", bad).status_code == 422
+    assert api_as(rv.agent)._call("put", f"{API}/quiet-hours", body).status_code == 403

@@ -3,7 +3,8 @@ sampled, assigned, and never twice for the same plan and ticket or period."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -195,3 +196,39 @@ def test_pool_members_who_cannot_work_in_the_unit_are_skipped(
     resolved(rv, org, at(3, 3, 10), title="east again")
     generate_for_plan(actor=None, plan=rv.plan, now=at(3, 10, 10))
     assert RevisitTask.objects.filter(assignee__isnull=True).count() == 1
+
+
+def test_lapsed_members_once_a_quarter(rv: Any, org: Any) -> None:
+    from kefu.members.models import Member
+
+    def member(name: str, card: str, **kw: Any) -> Any:
+        c = create_customer(actor=rv.manager, unit=org.shanghai, name=name)
+        return Member.objects.create(
+            customer=c,
+            unit=org.shanghai,
+            card_number=card,
+            name=name,
+            phone="13800000000",
+            registered_on=date(2025, 1, 1),
+            status="filed",
+            **kw,
+        )
+
+    expired = member("过期", "C1", expires_on=date(2026, 1, 1))
+    quiet = member("不活跃", "C2", expires_on=date(2027, 1, 1))
+    active = member("常客", "C3", expires_on=date(2027, 1, 1))
+    active.purchases.create(unit=org.shanghai, purchased_at=at(2, 20, 10), amount=Decimal(10))
+    plan = save_plan(
+        actor=rv.manager,
+        fields={
+            "name": "沉睡会员",
+            "kind": "lapsed_members",
+            "params": {"lapsed_months": 6},
+            "script": rv.script,
+            "unit": org.east,
+        },
+    )
+    assert generate_for_plan(actor=None, plan=plan, now=at(3, 2, 10)) == 2
+    assert generate_for_plan(actor=None, plan=plan, now=at(3, 30, 10)) == 0
+    got = set(RevisitTask.objects.values_list("customer_id", flat=True))
+    assert got == {expired.customer_id, quiet.customer_id}

@@ -153,3 +153,11 @@ def test_report_page_and_export(rv: Any, tasks: Any) -> None:
     r = c.get("/revisits/report/?export=xlsx")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_customer_page_shows_the_revisits(rv: Any, tasks: Any) -> None:
+    r = client_for(rv.manager).get(f"/customers/{rv.customer.pk}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "data-revisits" in html
+    assert rv.plan.name in html
