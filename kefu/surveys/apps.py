@@ -5,3 +5,8 @@ class SurveysConfig(AppConfig):
     name = "kefu.surveys"
     label = "surveys"
     verbose_name = "surveys"
+
+    def ready(self) -> None:
+        from kefu.surveys.navigation import register_entries
+
+        register_entries()

@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.surveys.choices import CSAT_MAX, CSAT_MIN, NPS_MAX, NPS_MIN, SurveyKind
+from kefu.surveys.choices import (
+    CSAT_MAX,
+    CSAT_MIN,
+    NPS_MAX,
+    NPS_MIN,
+    InvitationChannel,
+    SurveyKind,
+)
 from kefu.surveys.models import Survey
 from kefu.surveys.services import MAX_COMMENT
 
@@ -40,6 +47,18 @@ class AnswerForm(forms.Form):
 
 
 class SurveyForm(forms.ModelForm[Survey]):
+    """The settings form; the view passes the units the actor may configure."""
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        if units is not None:
+            unit.queryset = units
+        if self.instance.pk:  # the kind and the unit stay once a survey exists
+            del self.fields["unit"]
+            del self.fields["kind"]
+
     class Meta:
         model = Survey
         fields = [
@@ -53,3 +72,39 @@ class SurveyForm(forms.ModelForm[Survey]):
             "auto_sample_percent",
             "auto_channel",
         ]
+
+
+class RangeForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    group_by = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+        + [("agent", _("Agent")), ("unit", _("Unit"))],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        required=False,
+        choices=[
+            ("", _("Surveys and revisits")),
+            ("survey", _("Survey")),
+            ("revisit", _("Revisit")),
+        ],
+    )
+
+
+class InviteForm(forms.Form):
+    ticket = forms.CharField(label=_("Ticket number"), max_length=20)
+    survey = forms.ModelChoiceField(label=_("Survey"), queryset=Survey.objects.none())
+    channel = forms.ChoiceField(label=_("Channel"), choices=InvitationChannel.choices)
+
+    def __init__(self, *args: Any, surveys: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        survey = self.fields["survey"]
+        assert isinstance(survey, forms.ModelChoiceField)
+        survey.queryset = surveys

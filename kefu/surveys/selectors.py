@@ -12,13 +12,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from kefu.core.errors import ValidationFailed
-from kefu.core.selectors.scope import require_visible, restrict_to_scope
-from kefu.surveys.choices import GroupBy
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.models import OrgUnit
+from kefu.core.selectors.scope import require_visible, restrict_to_scope, scope_for
+from kefu.surveys.choices import GroupBy, InvitationStatus
 from kefu.surveys.models import SatisfactionRating, Survey, SurveyInvitation
+from kefu.tickets.models import Ticket
 
 if TYPE_CHECKING:
-    from kefu.core.models import OrgUnit, User
+    from kefu.core.models import User
 
 SATISFIED_MIN = 4  # CSAT 4 and 5 count as satisfied
 PROMOTER_MIN = 9  # NPS 9–10
@@ -225,11 +227,47 @@ def _periods(group_by: str, since: date, until: date) -> Iterable[date]:
 
 
 def surveys_for(actor: User | Any) -> QuerySet[Survey]:
-    """Survey definitions in the actor's scope."""
-    return restrict_to_scope(Survey.objects.select_related("unit"), actor)
+    """Survey definitions that apply in the actor's scope: those of the units the actor sees
+    and of the units above them (a headquarters survey applies to every store)."""
+    scope = scope_for(actor)
+    qs = Survey.objects.select_related("unit")
+    if scope.is_superuser:
+        return qs
+    above = {int(part) for g in scope.grants for part in g.path.strip("/").split("/") if part}
+    visible = OrgUnit.objects.filter(scope.units_q()).values("id")
+    return qs.filter(Q(unit__in=visible) | Q(unit_id__in=above))
 
 
 def invitations_for(actor: User | Any) -> QuerySet[SurveyInvitation]:
     """Invitations in the actor's scope, newest first, with survey, ticket and rating."""
     qs = SurveyInvitation.objects.select_related("survey", "ticket", "rating", "unit")
     return restrict_to_scope(qs, actor)
+
+
+def filter_status(
+    qs: QuerySet[SurveyInvitation], status: str, now: datetime | None = None
+) -> QuerySet[SurveyInvitation]:
+    """Invitations in one state: sent / opened / answered / expired (see the model)."""
+    now = now or timezone.now()
+    live = Q(used_at__isnull=True, expires_at__gt=now)
+    conditions = {
+        InvitationStatus.ANSWERED: Q(used_at__isnull=False),
+        InvitationStatus.EXPIRED: Q(used_at__isnull=True, expires_at__lte=now),
+        InvitationStatus.OPENED: live & Q(opened_at__isnull=False),
+        InvitationStatus.SENT: live & Q(opened_at__isnull=True),
+    }
+    condition = conditions.get(InvitationStatus(status)) if status in conditions else None
+    return qs if condition is None else qs.filter(condition)
+
+
+def ticket_for_invitation(actor: User | Any, number: str) -> Ticket:
+    """A ticket the actor may see, by its number (NotFound otherwise)."""
+    qs = restrict_to_scope(Ticket.objects.select_related("unit", "customer"), actor)
+    ticket = qs.filter(number=number.strip()).first()
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def active_surveys_for(actor: User | Any) -> QuerySet[Survey]:
+    return surveys_for(actor).filter(active=True)
