@@ -29,3 +29,9 @@ class InvitationExpired(InvitationGone):
 class InvitationRefused(ValidationFailed):
     code = "invitation_refused"
     default_message = "No survey invitation can be sent for this ticket."
+
+
+class TooManyAttempts(DomainError):
+    code = "rate_limited"
+    status_code = 429
+    default_message = "Too many attempts; wait a few minutes."

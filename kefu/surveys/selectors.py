@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.models import OrgUnit
-from kefu.core.selectors.scope import require_visible, restrict_to_scope, scope_for
+from kefu.core.selectors.scope import (
+    require_visible,
+    restrict_to_scope,
+    scope_for,
+    visible_units,
+)
 from kefu.surveys.choices import GroupBy, InvitationStatus
 from kefu.surveys.models import SatisfactionRating, Survey, SurveyInvitation
 from kefu.tickets.models import Ticket
@@ -271,3 +276,18 @@ def ticket_for_invitation(actor: User | Any, number: str) -> Ticket:
 
 def active_surveys_for(actor: User | Any) -> QuerySet[Survey]:
     return surveys_for(actor).filter(active=True)
+
+
+def visible_unit(actor: User | Any, unit_id: int) -> OrgUnit:
+    unit = visible_units(actor).filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+def visible_ticket(actor: User | Any, ticket_id: int) -> Ticket:
+    qs = restrict_to_scope(Ticket.objects.select_related("unit", "customer"), actor)
+    ticket = qs.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound()
+    return ticket

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,24 +9,10 @@ from django.views.decorators.http import require_http_methods
 from kefu.core.errors import NotFound
 from kefu.surveys.errors import InvitationExpired, InvitationGone, InvitationUsed
 from kefu.surveys.forms import AnswerForm
+from kefu.surveys.ratelimit import over_limit
 from kefu.surveys.services_invitations import answer_invitation, open_invitation
 
 _PAGES = "surveys/public/"
-
-
-def over_limit(token: str) -> bool:
-    """Count a request against this token's budget (settings.KEFU_SURVEY_TOKEN_RATE,
-    default 20 requests in 10 minutes); True once it is spent."""
-    limit, window = getattr(settings, "KEFU_SURVEY_TOKEN_RATE", (20, 600))
-    key = "kefu:survey:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    if cache.add(key, 1, window):
-        return bool(limit < 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return bool(count > limit)
 
 
 def _gone(request: HttpRequest, exc: InvitationGone) -> HttpResponse:
