@@ -179,3 +179,32 @@ class QuestionForm(forms.Form):
 
 
 QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, can_delete=True)
+
+
+class QuietHoursForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("Everywhere"),
+    )
+    windows = forms.CharField(
+        label=_("Quiet windows"),
+        help_text=_("One per line, e.g. 20:00-09:00 (may cross midnight) or 12:00-14:00."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def clean_windows(self) -> list[list[str]]:
+        rows = []
+        for line in self.cleaned_data["windows"].splitlines():
+            start, sep, end = line.replace("–", "-").partition("-")
+            if not line.strip():
+                continue
+            if not sep:
+                raise forms.ValidationError(_("Write each window as start-end."))
+            rows.append([start.strip(), end.strip()])
+        return rows

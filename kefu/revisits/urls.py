@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/<int:pk>/generate/", admin.generate, name="generate"),
     path("scripts/", admin.scripts, name="scripts"),
     path("scripts/<int:pk>/", admin.scripts, name="script_edit"),
+    path("quiet-hours/", admin.quiet_hours, name="quiet_hours"),
     path("report/", report.report, name="report"),
 ]

@@ -161,3 +161,36 @@ def test_customer_page_shows_the_revisits(rv: Any, tasks: Any) -> None:
     html = r.content.decode()
     assert "data-revisits" in html
     assert rv.plan.name in html
+
+
+def test_quiet_hours_page_sets_a_window_across_midnight(rv: Any, org: Any) -> None:
+    from kefu.revisits.services.timing import quiet_windows
+
+    c = client_for(rv.manager)
+    assert c.get("/revisits/quiet-hours/").status_code == 200
+    r = c.post(
+        "/revisits/quiet-hours/", {"unit": org.east.pk, "windows": "20:30-08:30\n12:00-13:00"}
+    )
+    assert r.status_code == 302
+    assert quiet_windows(org.shanghai) == [(1230, 510), (720, 780)]
+    r = c.post("/revisits/quiet-hours/", {"unit": "", "windows": "00:00-24:00"})
+    assert r.status_code == 200
+    assert "has-error" in r.content.decode()
+
+
+def test_plans_and_report_pages_keep_their_query_count(rv: Any, org: Any, tasks: Any) -> None:
+    c = client_for(rv.manager)
+    c.get("/revisits/plans/")
+    with CaptureQueriesContext(connection) as before:
+        c.get("/revisits/plans/")
+        c.get("/revisits/report/")
+    for i in range(3):
+        plan = RevisitPlan.objects.get(pk=rv.plan.pk)
+        plan.pk = None
+        plan.name = f"copy {i}"
+        plan.save()
+        plan.pool.set([rv.agent])
+    with CaptureQueriesContext(connection) as after:
+        c.get("/revisits/plans/")
+        c.get("/revisits/report/")
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -15,8 +15,15 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import visible_units
 from kefu.core.views.common import actor_of, perm_required
 from kefu.revisits import selectors
-from kefu.revisits.forms import PlanForm, QuestionForm, QuestionFormSet, ScriptForm
-from kefu.revisits.services import generate_for_plan, save_plan, save_script
+from kefu.revisits.forms import (
+    PlanForm,
+    QuestionForm,
+    QuestionFormSet,
+    QuietHoursForm,
+    ScriptForm,
+)
+from kefu.revisits.models import QuietHours
+from kefu.revisits.services import generate_for_plan, save_plan, save_script, set_quiet_hours
 
 
 @perm_required(Perm.CONFIGURE)
@@ -79,3 +86,22 @@ def _questions(formset: Any) -> list[dict[str, Any]]:
             continue
         rows.append(f.service_data())
     return rows
+
+
+@perm_required(Perm.CONFIGURE)
+def quiet_hours(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    units = visible_units(actor).filter(is_active=True)
+    form = QuietHoursForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_quiet_hours(
+                actor=actor, unit=form.cleaned_data["unit"], windows=form.cleaned_data["windows"]
+            )
+        except DomainError as exc:
+            form.add_error("windows", str(exc.details.get("windows", exc.message)))
+        else:
+            messages.success(request, _("Quiet hours saved."))
+            return redirect("revisits:quiet_hours")
+    rows = QuietHours.objects.select_related("unit").order_by("unit__path")
+    return render(request, "revisits/quiet_hours.html", {"form": form, "rows": rows})
