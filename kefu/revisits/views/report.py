@@ -44,9 +44,10 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     return (since, until) if since <= until else (until, since)
 
 
-@perm_required(Perm.DO_REVISITS)
+@perm_required(None)
 def report(request: HttpRequest) -> Any:
     actor = actor_of(request)
+    deny_unless(has_perm(actor, Perm.DO_REVISITS) or has_perm(actor, Perm.VIEW_REPORTS))
     since, until = _period(request)
     summary = revisit_summary(actor, since=since, until=until)
     if request.GET.get("export") == "xlsx":
