@@ -4,6 +4,7 @@ public help articles (no authentication; public and published only)."""
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kefu.core.api_common import ERRORS, actor_of
@@ -61,7 +62,7 @@ def _category(category_id: int | None) -> KnowledgeCategory | None:
         return None
     row = KnowledgeCategory.objects.filter(pk=category_id).first()
     if row is None:
-        raise ValidationFailed("Unknown category.", code="category_invalid")
+        raise ValidationFailed(_("Unknown category."), code="category_invalid")
     return row
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
 from kefu.core.models.org import path_ids
 from kefu.core.selectors.scope import restrict_to_scope, scope_for
@@ -115,14 +116,14 @@ def search_articles(
 def get_article(actor: User | Any, article_id: int) -> Article:
     row = visible_articles(actor).select_related(*LIST_FIELDS).filter(pk=article_id).first()
     if row is None:
-        raise ArticleNotFound()
+        raise ArticleNotFound(_("Article not found."))
     return row
 
 
 def get_public_article(article_id: int) -> Article:
     row = public_articles().select_related("category").filter(pk=article_id).first()
     if row is None:
-        raise ArticleNotFound()
+        raise ArticleNotFound(_("Article not found."))
     return row
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from kefu.core.errors import PermissionDenied
 from kefu.core.models import OrgUnit, User
@@ -37,19 +38,19 @@ def create_category(
     require_perm(actor, access.EDIT)
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidCategory("Give the category a name of at most 100 characters.")
+        raise InvalidCategory(_("Give the category a name of at most 100 characters."))
     if parent is not None and _depth(parent) >= MAX_CATEGORY_DEPTH:
-        raise InvalidCategory("Categories nest at most four levels deep.")
+        raise InvalidCategory(_("Categories nest at most four levels deep."))
     if not 0 <= order <= 100_000:
-        raise InvalidCategory("The order must be between 0 and 100000.")
+        raise InvalidCategory(_("The order must be between 0 and 100000."))
     if KnowledgeCategory.objects.filter(parent=parent, name=name).exists():
-        raise InvalidCategory("A category with this name already exists here.")
+        raise InvalidCategory(_("A category with this name already exists here."))
     with transaction.atomic():
         try:
             with transaction.atomic():
                 category = KnowledgeCategory.objects.create(name=name, parent=parent, order=order)
         except IntegrityError as exc:
-            raise InvalidCategory("A category with this name already exists here.") from exc
+            raise InvalidCategory(_("A category with this name already exists here.")) from exc
         record_audit(actor=actor, action="knowledge.category_create", obj=category)
     return category
 
@@ -67,15 +68,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "title" in out:
         out["title"] = (out["title"] or "").strip()
         if not out["title"] or len(out["title"]) > 200:
-            raise InvalidArticle("Give the article a title of at most 200 characters.")
+            raise InvalidArticle(_("Give the article a title of at most 200 characters."))
     if "body" in out:
         out["body"] = (out["body"] or "").replace("\r\n", "\n").strip()
         if not out["body"] or len(out["body"]) > MAX_BODY:
-            raise InvalidArticle("Write the article's text (at most 50000 characters).")
+            raise InvalidArticle(_("Write the article's text (at most 50000 characters)."))
     if "visibility" in out and out["visibility"] not in Visibility.values:
-        raise InvalidArticle("Choose internal or public.")
+        raise InvalidArticle(_("Choose internal or public."))
     if "status" in out and out["status"] not in ArticleStatus.values:
-        raise InvalidArticle("Choose draft, published or archived.")
+        raise InvalidArticle(_("Choose draft, published or archived."))
     if "tags" in out:
         out["tags"] = _clean_tags(out["tags"])
     return out
@@ -85,14 +86,14 @@ def _clean_tags(tags: Any) -> list[str]:
     if isinstance(tags, str):
         tags = tags.replace("，", ",").split(",")
     if not isinstance(tags, list | tuple):
-        raise InvalidArticle("Tags are a list of words.")
+        raise InvalidArticle(_("Tags are a list of words."))
     cleaned: list[str] = []
     for tag in tags:
         tag = str(tag).strip()
         if tag and tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS or any(len(t) > MAX_TAG_LEN for t in cleaned):
-        raise InvalidArticle("At most 10 tags of at most 30 characters each.")
+        raise InvalidArticle(_("At most 10 tags of at most 30 characters each."))
     return cleaned
 
 
@@ -157,12 +158,14 @@ def update_article(
     _require_edit(actor, article)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise InvalidArticle(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise InvalidArticle(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     values = _clean(changes)
     with transaction.atomic():
         row = Article.objects.select_for_update().get(pk=article.pk)
         if expected_version is not None and row.version != expected_version:
-            raise StaleArticle()
+            raise StaleArticle(_("Someone else changed the article; reload it and try again."))
         before = {key: getattr(row, key) for key in values}
         for key, value in values.items():
             setattr(row, key, value)
@@ -195,11 +198,11 @@ def restore_version(*, actor: User, article: Article, number: int, note: str = "
         row = Article.objects.select_for_update().get(pk=article.pk)
         old = ArticleVersion.objects.filter(article=row, number=number).first()
         if old is None:
-            raise VersionNotFound()
+            raise VersionNotFound(_("That version of the article does not exist."))
         row.title, row.body = old.title, old.body
         row.version += 1
         row.updated_by = actor
-        _add_version(row, actor, note or f"Restored version {number}")
+        _add_version(row, actor, note or _("Restored version %(n)s") % {"n": number})
         _index(row)
         row.save()
         record_audit(
