@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +18,18 @@ def unread_notifications(request: HttpRequest) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    from kefu.notifications.selectors import unread_count
+    from kefu.notifications.selectors import cached_unread_count
 
-    return unread_count(user)
+    return cached_unread_count(user)
+
+
+def warm_bell(sender: object, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """At sign-in, count the user's unread notices once, so the pages that follow render the
+    bell from the cache (not a UI side effect on any record: a cache fill)."""
+    from kefu.notifications.selectors import cached_unread_count
+
+    if user is not None and getattr(user, "pk", None):
+        cached_unread_count(user)
 
 
 def register_entries() -> None:
@@ -76,3 +85,6 @@ def register_entries() -> None:
     for item in entries:
         navigation.register(item)
     navigation.register_notification_provider(unread_notifications)
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(warm_bell, dispatch_uid="kefu.notifications.warm_bell")

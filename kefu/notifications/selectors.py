@@ -141,3 +141,30 @@ def inapp_for(user: User, *, unread_only: bool = False) -> QuerySet[InAppNotific
 
 def unread_count(user: User) -> int:
     return InAppNotification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+BELL_TTL = 60
+
+
+def _bell_key(user: User) -> str:
+    joined = user.date_joined.timestamp() if user.date_joined else 0
+    return f"kefu:notifications:unread:{user.pk}:{joined}"
+
+
+def cached_unread_count(user: User) -> int:
+    """The bell's number: cached per user (pages render it on every request), dropped
+    whenever a notice is created for the user or they read one."""
+    from django.core.cache import cache
+
+    key = _bell_key(user)
+    value = cache.get(key)
+    if value is None:
+        value = unread_count(user)
+        cache.set(key, value, BELL_TTL)
+    return int(value)
+
+
+def forget_unread_count(user: User) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_bell_key(user))

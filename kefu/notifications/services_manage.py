@@ -198,8 +198,12 @@ def mark_read(*, actor: User, ids: list[int] | None = None) -> int:
     qs = InAppNotification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    from kefu.notifications.selectors import forget_unread_count
+
     with transaction.atomic():
-        return qs.update(read_at=timezone.now())
+        marked = qs.update(read_at=timezone.now())
+    forget_unread_count(actor)
+    return marked
 
 
 def start_holiday_greeting(

@@ -20,4 +20,7 @@ def send(message: OutboxMessage) -> SendResult:
             "url": message.link,
         },
     )
+    from kefu.notifications.selectors import forget_unread_count
+
+    forget_unread_count(user)
     return SendResult(provider_message_id=f"inapp:{notice.pk}")

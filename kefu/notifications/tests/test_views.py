@@ -39,7 +39,7 @@ def test_outbox_list_shows_messages_with_fixed_queries(
     queue_many(agent, customer, n)
     client = client_for(manager)
     client.get(reverse("notifications:outbox"))  # warm the session and caches
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("notifications:outbox"), {"status": "queued"})
     assert response.status_code == 200
     assert response.content.decode().count('class="mono nowrap">13812345678<') == n
@@ -158,7 +158,7 @@ def test_inapp_page_dropdown_and_bell(agent, n, django_assert_num_queries):
         InAppNotification.objects.create(user=agent, title=f"提醒{i}", body="b")
     client = client_for(agent)
     client.get(reverse("notifications:inapp"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(reverse("notifications:inapp"))
     assert page.content.decode().count("提醒") == n
     dropdown = client.get(reverse("notifications:inapp"), headers={"HX-Request": "true"})
