@@ -7,6 +7,7 @@ from kefu.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("help/kb/", include("kefu.knowledge.urls_public")),
     path("help/", include("kefu.tickets.urls_public")),
     path("tickets/", include("kefu.tickets.urls")),
     path("reports/", include("kefu.reports.urls")),
