@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9_.+#-]*[a-z0-9+#]|[a-z0-9]")
+_MARKS = re.compile(r"^\s*(?:#{1,3}|[-*•]|\d{1,3}[.、)])\s+", re.M)
 MAX_QUERY_TERMS = 12
 MAX_QUERY_CHARS = 100
 
@@ -132,7 +133,8 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
 
 def snippet(body: str, terms: Iterable[str], width: int = 80) -> str:
     """A piece of `body` around the first term found (plain text)."""
-    flat = " ".join(body.split())
+    plain = _MARKS.sub("", body.replace("**", ""))
+    flat = " ".join(plain.split())
     lowered = flat.lower()
     hits = [i for t in terms if t and (i := lowered.find(t.lower())) >= 0]
     start = max(min(hits) - width // 4, 0) if hits else 0

@@ -132,8 +132,14 @@ def article_versions(article: Article) -> QuerySet[ArticleVersion]:
 
 
 def suggest_for_ticket(actor: User | Any, ticket: Ticket, limit: int = 5) -> list[Article]:
-    """Published articles sharing the most telling words with the ticket's title and text."""
-    words = keywords(f"{ticket.title} {ticket.title} {ticket.description}", limit=8)
+    """Published articles sharing the most telling words with the ticket's title and text
+    (the title counts twice)."""
+    return suggest_for_text(actor, f"{ticket.title} {ticket.title} {ticket.description}", limit)
+
+
+def suggest_for_text(actor: User | Any, text: str, limit: int = 5) -> list[Article]:
+    """Published articles ranked by how many of the text's key words they hold."""
+    words = keywords(text, limit=8)
     if not words:
         return []
     conditions = [_word_q(w) for w in words]

@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/edit/", views.article_edit, name="edit"),
     path("<int:pk>/history/", views.article_history, name="history"),
     path("<int:pk>/restore/", views.article_restore, name="restore"),
+    path("suggest/", views.suggest, name="suggest"),
     path("for-ticket/<int:ticket_id>/", views.ticket_suggestions, name="ticket_suggestions"),
 ]

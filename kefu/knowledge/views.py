@@ -214,3 +214,12 @@ def ticket_suggestions(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = get_ticket(actor, ticket_id)
     articles = selectors.suggest_for_ticket(actor, ticket)
     return render(request, "knowledge/partials/ticket_suggestions.html", {"articles": articles})
+
+
+@perm_required(access.VIEW)
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The same panel for text being typed (?text=…), e.g. on a new-ticket form:
+    hx-get="{% url 'knowledge:suggest' %}" hx-trigger="input changed delay:500ms"."""
+    text = request.GET.get("text", "")[:2000]
+    articles = selectors.suggest_for_text(actor_of(request), text)
+    return render(request, "knowledge/partials/ticket_suggestions.html", {"articles": articles})

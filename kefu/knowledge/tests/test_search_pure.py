@@ -60,3 +60,7 @@ def test_snippet_centres_on_first_hit() -> None:
     assert "破损" in piece
     assert piece.startswith("…")
     assert piece.endswith("…")
+
+
+def test_snippet_drops_markup_marks() -> None:
+    assert snippet("# 保修期\n- 整机 **一年**\n1. 配件", ["保修"]) == "保修期 整机 一年 配件"

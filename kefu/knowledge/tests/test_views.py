@@ -193,3 +193,13 @@ def test_public_pages_show_only_public_published(ui: Any, make_article: Any) -> 
     assert anon.get("/help/kb/", {"q": "x" * 1000}).status_code == 200
     update_article(actor=pub.created_by, article=pub, changes={"visibility": "internal"})
     assert anon.get(f"/help/kb/{pub.pk}/").status_code == 404
+
+
+def test_suggest_for_typed_text(ui: Any, agent: Any, make_article: Any) -> None:
+    make_article("货物破损处理", "外包装破损请拍照。")
+    client = ui(agent)
+    panel = client.get(reverse("knowledge:suggest"), {"text": "顾客说杯子破损了"}).content.decode()
+    assert "货物破损处理" in panel
+    empty = client.get(reverse("knowledge:suggest"), {"text": "x" * 5000}).content.decode()
+    assert "No matching article" in empty
+    assert ui(None).get(reverse("knowledge:suggest")).status_code == 302
