@@ -232,3 +232,16 @@ def test_lapsed_members_once_a_quarter(rv: Any, org: Any) -> None:
     assert generate_for_plan(actor=None, plan=plan, now=at(3, 30, 10)) == 0
     got = set(RevisitTask.objects.values_list("customer_id", flat=True))
     assert got == {expired.customer_id, quiet.customer_id}
+
+
+def test_periodic_job_every_15_minutes_generates_all_active_plans(rv: Any, org: Any) -> None:
+    from datetime import timedelta
+
+    from kefu.core.schedule import periodic_jobs
+    from kefu.revisits.services import generate_all
+
+    job = {j.name: j for j in periodic_jobs()}["revisits.generate"]
+    assert job.every == timedelta(minutes=15)
+    resolved(rv, org, at(3, 2, 10))
+    assert generate_all(now=at(3, 10, 10)) == 1
+    assert generate_all(now=at(3, 10, 10, 15)) == 0
