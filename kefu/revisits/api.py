@@ -204,6 +204,7 @@ def report(request: HttpRequest, q: Query[ReportQuery]) -> Any:
         "by_agent": [_cov(c) for c in s.by_agent],
         "by_unit": [_cov(c) for c in s.by_unit],
         "trend": s.trend,
+        "csat": s.csat,
         "not_reached": [_task_out(t) for t in s.missed],
         "issues": issues,
     }

@@ -58,6 +58,7 @@ class Summary:
     trend: list[dict[str, Any]] = field(default_factory=list)
     missed: list[RevisitTask] = field(default_factory=list)
     issues: list[RevisitTask] = field(default_factory=list)
+    csat: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _planned(actor: User | Any, since: date, until: date) -> QuerySet[RevisitTask]:
@@ -113,4 +114,18 @@ def revisit_summary(
         trend,
         missed,
         issues,
+        _csat(actor, since, until),
     )
+
+
+def _csat(actor: User | Any, since: date, until: date) -> list[dict[str, Any]]:
+    """CSAT average and CSAT% of the revisit ratings per day, from the shared figures."""
+    from kefu.surveys.selectors import satisfaction_figures
+
+    figures = satisfaction_figures(
+        actor, since=since, until=until, group_by="day", source="revisit"
+    )
+    return [
+        {"day": row.key, "average": row.csat_average, "percent": row.csat_percent}
+        for row in figures.rows
+    ]

@@ -151,6 +151,12 @@ class TrendOut(Schema):
     unsatisfied: int
 
 
+class CsatOut(Schema):
+    day: date
+    average: float | None
+    percent: float | None
+
+
 class IssueOut(Schema):
     task_id: int
     customer_id: int
@@ -167,6 +173,7 @@ class ReportOut(Schema):
     by_agent: list[CoverageOut]
     by_unit: list[CoverageOut]
     trend: list[TrendOut]
+    csat: list[CsatOut]
     not_reached: list[TaskOut]
     issues: list[IssueOut]
 

@@ -163,6 +163,7 @@ def test_report(rv: Any, org: Any, api_as: Any) -> None:
     assert (body["total"]["due"], body["total"]["reached"]) == (2, 1)
     assert body["total"]["coverage"] == 50.0
     assert [t["satisfied"] for t in body["trend"]] == [1]
+    assert len(body["csat"]) == 30
     assert (
         sorted(c["label"] for c in body["by_agent"]) == ["other", "王小明"]
         or len(body["by_agent"]) == 2

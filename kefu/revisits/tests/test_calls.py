@@ -158,3 +158,22 @@ def test_agent_outside_the_unit_is_refused(rv: Any, task: Any, org: Any, make_us
     with pytest.raises(PermissionDenied):
         record_attempt(actor=south, task=task, outcome="no_answer")
     assert not RevisitAttempt.objects.exists()
+
+
+def test_rating_reaches_the_shared_satisfaction_figures(rv: Any, task: Any) -> None:
+    from kefu.surveys.models import SatisfactionRating
+
+    a, b, _c = q(rv)
+    complete_task(actor=rv.agent, task=task, answers={str(a): "4", str(b): "已解决"}, notes="好")
+    rating = SatisfactionRating.objects.get()
+    assert (rating.source, rating.csat, rating.revisit_task_id, rating.agent) == (
+        "revisit",
+        4,
+        task.pk,
+        rv.agent,
+    )
+    assert (rating.customer, rating.ticket_id, rating.unit) == (
+        rv.customer,
+        task.ticket_id,
+        task.unit,
+    )

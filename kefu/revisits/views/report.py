@@ -67,6 +67,8 @@ def report(request: HttpRequest) -> Any:
         "satisfied": [r["satisfied"] for r in summary.trend],
         "average": [r["average"] for r in summary.trend],
         "unsatisfied": [r["unsatisfied"] for r in summary.trend],
+        "csat_days": [str(r["day"]) for r in summary.csat],
+        "csat": [r["average"] for r in summary.csat],
     }
     context = {
         "s": summary,

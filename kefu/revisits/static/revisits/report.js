@@ -21,5 +21,19 @@
       { name: l.unsatisfied, type: "bar", stack: "r", data: d.unsatisfied }
     ]
   });
-  window.addEventListener("resize", function () { chart.resize(); });
+  var csatEl = document.querySelector("[data-chart=csat]");
+  var csat = csatEl ? window.echarts.init(csatEl, null, { renderer: "svg" }) : null;
+  if (csat) {
+    csat.setOption({
+      animation: false,
+      color: ["#1f5fd6"],
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 36, bottom: 28, containLabel: true },
+      xAxis: { type: "category", data: d.csat_days },
+      yAxis: { type: "value", min: 1, max: 5 },
+      series: [{ name: l.csat, type: "line", connectNulls: true, data: d.csat }]
+    });
+  }
+  window.addEventListener("resize", function () { chart.resize(); if (csat) csat.resize(); });
 })();
