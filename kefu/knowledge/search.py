@@ -23,6 +23,7 @@ CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9_.+#-]*[a-z0-9+#]|[a-z0-9]")
 _MARKS = re.compile(r"^\s*(?:#{1,3}|[-*•]|\d{1,3}[.、)])\s+", re.M)
 MAX_QUERY_TERMS = 12
+MAX_INDEX_CHARS = 120_000
 MAX_QUERY_CHARS = 100
 
 _lock = threading.Lock()
@@ -81,9 +82,14 @@ def segment(text: str) -> list[str]:
 
 
 def search_text_for(*parts: str) -> str:
-    """The stored `search_text`: tokens space-joined, with a space at each end."""
+    """The stored `search_text`: tokens space-joined, with a space at each end; capped at
+    MAX_INDEX_CHARS (PostgreSQL's tsvector must stay under 1 MB; the tail of a huge article
+    is then not searchable, its title and opening are)."""
     tokens = _dedupe(t for part in parts for t in segment(part))
-    return f" {' '.join(tokens)} " if tokens else ""
+    text = " ".join(tokens)
+    if len(text) > MAX_INDEX_CHARS:
+        text = text[:MAX_INDEX_CHARS].rsplit(" ", 1)[0]
+    return f" {text} " if text else ""
 
 
 def query_terms(q: str) -> list[str]:

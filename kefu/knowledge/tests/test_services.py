@@ -122,3 +122,15 @@ def test_categories(editor: Any, agent: Any) -> None:
 def test_status_is_validated_on_create(editor: Any, org: Any) -> None:
     with pytest.raises(InvalidArticle):
         create_article(actor=editor, unit=org.hq, title="t", body="b", status="live")
+
+
+def test_huge_body_of_distinct_characters_is_stored_and_searchable(
+    make_article: Any,
+) -> None:
+    import random
+
+    rng = random.Random(7)
+    body = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(49_000))
+    a = make_article("超长文章破损", body)
+    assert len(a.search_text) <= 120_002
+    assert " 破损 " in Article.objects.get(pk=a.pk).search_text
