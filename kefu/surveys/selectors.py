@@ -291,3 +291,13 @@ def visible_ticket(actor: User | Any, ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFound()
     return ticket
+
+
+def recent_comments(
+    actor: User | Any, *, since: date, until: date, source: str | None = None, limit: int = 20
+) -> list[SatisfactionRating]:
+    """The newest ratings with a comment in the period (what customers wrote, as text)."""
+    qs = ratings_in_scope(actor, since=since, until=until).exclude(comment="")
+    if source:
+        qs = qs.filter(source=source)
+    return list(qs.select_related("ticket", "agent", "unit").order_by("-created_at", "-id")[:limit])

@@ -130,8 +130,39 @@ def test_results_page_chart_table_and_export(org, manager, east_agent, make_user
     assert 'data-kpi="count">0' in html
 
 
-def test_comment_with_markup_is_escaped_on_staff_pages(east_agent, resolved_ticket, csat_survey):
+def test_comment_with_markup_is_escaped_on_the_results_page(
+    org, manager, east_agent, resolved_ticket, csat_survey
+):
     done = invite(actor=east_agent, ticket=resolved_ticket, survey=csat_survey, channel="link")
-    answer_invitation(token=done.token, score=1, comment="<script>alert(1)</script>")
-    html = _client(east_agent).get("/surveys/invitations/").content.decode()
+    answer_invitation(token=done.token, score=1, comment="<script>alert(1)</script>\n第二行")
+    html = _client(manager).get("/surveys/results/").content.decode()
     assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>第二行" in html
+    assert resolved_ticket.number in html
+
+
+def test_results_page_query_count_does_not_grow(org, manager, east_agent):
+    c = _client(manager)
+
+    def add(n):
+        for i in range(n):
+            t = make_ticket(east_agent, org.shanghai)
+            record_rating(
+                actor=None,
+                source="survey",
+                unit=org.shanghai,
+                csat=1 + i % 5,
+                ticket=t,
+                agent=east_agent,
+                comment=f"留言 {i}",
+            )
+
+    add(2)
+    c.get("/surveys/results/")
+    with CaptureQueriesContext(connection) as few:
+        c.get("/surveys/results/")
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        r = c.get("/surveys/results/")
+    assert r.content.decode().count("留言 ") == 8
+    assert len(many) == len(few)

@@ -135,6 +135,9 @@ def results(request: HttpRequest) -> HttpResponse:
             "nps": [r.nps for r in figures.rows],
             "count": [r.count for r in figures.rows],
         },
+        "comments": selectors.recent_comments(
+            actor, since=since, until=until, source=source or None
+        ),
         "can_export": has_perm(actor, Perm.EXPORT_DATA),
         "can_configure": has_perm(actor, Perm.CONFIGURE),
     }
