@@ -138,6 +138,11 @@ def queue_message(
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return None if existing.status == Status.OPTED_OUT else existing
+    if kind == Channel.SMS and customer is not None:
+        from kefu.notifications.quiet import quiet_until
+
+        held = quiet_until(send_after or timezone.now())
+        send_after = held or send_after
     rendered_subject, body = render_message(template, context)
     related_type, related_id = _related(related)
     opted_out = is_opted_out(customer=customer, channel=kind)

@@ -114,3 +114,38 @@ def test_bad_input_is_refused_and_leaves_nothing(agent, channel, to, template, e
     with pytest.raises(error):
         queue_message(actor=agent, channel=channel, to=to, template=template, context={})
     assert OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("2026-11-22 22:30", "2026-11-23 08:00"),
+        ("2026-11-23 07:59", "2026-11-23 08:00"),
+        ("2026-11-23 12:00", None),
+    ],
+)
+def test_sms_to_customers_waits_for_the_end_of_quiet_hours(
+    agent, customer, settings, at, expected, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.KEFU_NOTIFY_QUIET_HOURS = "21:00-08:00"
+    local = timezone.make_aware(dt.datetime.fromisoformat(at))
+    with django_capture_on_commit_callbacks() as callbacks:
+        msg = queue_message(
+            actor=agent,
+            channel="sms",
+            to="13812345678",
+            template="survey.link",
+            context={},
+            customer=customer,
+            send_after=local,
+        )
+    assert msg is not None
+    if expected is None:
+        assert msg.next_attempt_at == local
+    else:
+        assert timezone.localtime(msg.next_attempt_at).strftime("%Y-%m-%d %H:%M") == expected
+        assert callbacks == []
