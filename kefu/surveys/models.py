@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -206,11 +208,11 @@ class SurveyInvitation(models.Model):
     def __str__(self) -> str:
         return f"{self.survey} · {self.ticket_id}"
 
-    def status_at(self, now: object = None) -> InvitationStatus:
+    def status_at(self, now: datetime | None = None) -> InvitationStatus:
         moment = now or timezone.now()
         if self.used_at is not None:
             return InvitationStatus.ANSWERED
-        if self.expires_at <= moment:  # type: ignore[operator]
+        if self.expires_at <= moment:
             return InvitationStatus.EXPIRED
         if self.opened_at is not None:
             return InvitationStatus.OPENED

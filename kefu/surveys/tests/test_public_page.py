@@ -98,3 +98,25 @@ def test_rate_limited_per_token(link, settings):
     client = Client()
     codes = [client.get(link.url).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_thanks_page_before_answering_goes_back_to_the_form(link):
+    r = Client().get(link.url + "thanks/")
+    assert r.status_code == 302
+    assert r["Location"] == link.url
+
+
+def test_answered_then_expired_still_says_already_answered(
+    resolved_ticket, csat_survey, east_agent
+):
+    from kefu.surveys.services_invitations import answer_invitation
+
+    past = timezone.now() - timedelta(days=30)
+    old = invite(
+        actor=east_agent, ticket=resolved_ticket, survey=csat_survey, channel="link", now=past
+    )
+    answer_invitation(token=old.token, score=4, now=past + timedelta(hours=2))
+    r = Client().get(old.url)
+    assert r.status_code == 410
+    assert "您已经填写过这份问卷" in r.content.decode()
+    assert Client().get(old.url + "thanks/").status_code == 200
