@@ -194,3 +194,18 @@ def test_plans_and_report_pages_keep_their_query_count(rv: Any, org: Any, tasks:
         c.get("/revisits/plans/")
         c.get("/revisits/report/")
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_revisit_records_export(rv: Any, tasks: Any, org: Any, make_user: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    supervisor = make_user("supervisor", org.east, username="sup")
+    r = client_for(supervisor).get("/revisits/?view=all&status=&export=xlsx")
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(r.getvalue()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 1 + len(tasks)
+    assert rows[1][1] == "张三"
+    assert client_for(rv.agent).get("/revisits/?export=xlsx").status_code == 403
