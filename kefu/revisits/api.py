@@ -167,6 +167,16 @@ def create_script(request: HttpRequest, payload: ScriptIn) -> Any:
     return Status(201, _script_out(selectors.script_for(script.pk)))
 
 
+@router.put("/scripts/{script_id}", response={200: ScriptOut, **ERRORS})
+def update_script(request: HttpRequest, script_id: int, payload: ScriptIn) -> Any:
+    """Replace a script's texts and questions (questions keep their ids when sent back)."""
+    data = payload.dict()
+    questions = data.pop("questions")
+    script = selectors.script_for(script_id)
+    save_script(actor=actor_of(request), script=script, fields=data, questions=questions)
+    return _script_out(selectors.script_for(script_id))
+
+
 class ReportQuery(Schema):
     since: dt.date | None = None
     until: dt.date | None = None

@@ -183,3 +183,16 @@ def test_quiet_hours_read_and_set(rv: Any, org: Any, api_as: Any) -> None:
     bad = {"unit_id": org.east.pk, "windows": [["00:00", "24:00"]]}
     assert api._call("put", f"{API}/quiet-hours", bad).status_code == 422
     assert api_as(rv.agent)._call("put", f"{API}/quiet-hours", body).status_code == 403
+
+
+def test_script_update_keeps_answered_questions(rv: Any, api_as: Any) -> None:
+    api = api_as(rv.manager)
+    current = api.get(f"{API}/scripts").json()[0]
+    first = current["questions"][0]
+    body = {**current, "opening": "新的开场白", "questions": [{**first, "text": "改过的问题"}]}
+    r = api._call("put", f"{API}/scripts/{current['id']}", body)
+    assert r.status_code == 200, r.json()
+    out = r.json()
+    assert (out["opening"], out["version"]) == ("新的开场白", current["version"] + 1)
+    assert [(q["id"], q["text"]) for q in out["questions"]] == [(first["id"], "改过的问题")]
+    assert api_as(rv.agent)._call("put", f"{API}/scripts/{current['id']}", body).status_code == 403
