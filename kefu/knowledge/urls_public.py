@@ -1,4 +1,4 @@
-"""Public help-centre articles. Mounted at /help/kb/ in kefu/urls.py:
+"""Public help-centre articles, mounted at /help/kb/ in kefu/urls.py:
 
 path("help/kb/", include("kefu.knowledge.urls_public")),
 """

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -172,7 +171,6 @@ def test_ticket_page_loads_the_suggestions_panel(
     assert ui(south).get(url).status_code == 404
 
 
-@pytest.mark.urls("kefu.knowledge.tests.urls")
 def test_public_pages_show_only_public_published(ui: Any, make_article: Any) -> None:
     pub = make_article("退货流程", "七天无理由退货。" + XSS, visibility=Visibility.PUBLIC)
     internal = make_article("退货话术（内部）", "退货时先安抚。")
