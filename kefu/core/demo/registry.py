@@ -122,8 +122,16 @@ def _discover() -> None:
         _discovered = True
 
 
-def run_demo(*, seed: int, scale: int, password_hash: str, bulk: bool | None = None) -> DemoContext:
-    """Run every registered step in one transaction; returns the context with counts."""
+def run_demo(
+    *,
+    seed: int,
+    scale: int,
+    password_hash: str,
+    bulk: bool | None = None,
+    last_order: int | None = None,
+) -> DemoContext:
+    """Run every registered step (up to `last_order`, when given) in one transaction;
+    returns the context with counts."""
     if not 1 <= scale <= 1000:
         raise ValueError("scale must be between 1 and 1000")
     ctx = DemoContext(
@@ -134,6 +142,8 @@ def run_demo(*, seed: int, scale: int, password_hash: str, bulk: bool | None = N
     )
     with transaction.atomic():
         for step in demo_steps():
+            if last_order is not None and step.order > last_order:
+                continue
             started = time.perf_counter()
             counts = step.func(ctx) or {}
             ctx.timings[step.name] = time.perf_counter() - started

@@ -19,6 +19,7 @@ __all__ = [
     "Org",
     "admin_user",
     "api_as",
+    "fresh_cache",
     "fresh_calendar_cache",
     "default_language",
     "make_user",
@@ -34,6 +35,17 @@ def fresh_calendar_cache() -> Any:
     reset_calendar_cache()
     yield
     reset_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """The cache outlives a test's rollback and ids are reused after it (SQLite), so a value
+    cached for "user 3" in one test (the bell count …) must not reach the next test's user 3."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
