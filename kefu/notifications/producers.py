@@ -218,6 +218,17 @@ def notify_ticket_progress(
     )
 
 
+def robots_enabled() -> bool:
+    """Whether any group robot (WeChat Work, DingTalk) is set up to receive escalations."""
+    from kefu.notifications.models import ChannelConfig
+
+    return (
+        ChannelConfig.objects.filter(enabled=True, channel__in=(Channel.WECOM, Channel.DINGTALK))
+        .exclude(endpoint="")
+        .exists()
+    )
+
+
 def notify_sla_escalation(
     *,
     actor: User | None,

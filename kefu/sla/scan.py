@@ -62,6 +62,7 @@ class _Batch:
     calendars: dict[int, BusinessCalendar]
     events: list[TicketEvent] = field(default_factory=list)
     alerts: list[PendingAlert] = field(default_factory=list)
+    escalated: list[tuple[Ticket, int, datetime]] = field(default_factory=list)
 
     def event(self, ticket: Ticket, kind: str, body: str, data: dict[str, object]) -> None:
         self.events.append(
@@ -104,6 +105,18 @@ def _apply(batch: _Batch, ticket: Ticket, m: Milestone) -> None:
         "level": level,
     }
     batch.notify(ticket, level, "sla_escalation", text, m.key)
+    batch.escalated.append((ticket, level, m.due))
+
+
+def _post_escalations(escalated: list[tuple[Ticket, int, datetime]]) -> None:
+    """Escalations also go to the group robots (WeChat Work, DingTalk) when some are set up;
+    one query per batch when none are."""
+    from kefu.notifications.producers import notify_sla_escalation, robots_enabled
+
+    if not escalated or not robots_enabled():
+        return
+    for ticket, level, due in escalated:
+        notify_sla_escalation(actor=None, ticket=ticket, level=str(level), due_at=due)
 
 
 def _process(batch: _Batch, ticket: Ticket, done: set[str]) -> None:
@@ -188,6 +201,7 @@ def scan_sla(*, now: datetime, batch_size: int | None = None) -> ScanResult:
             TicketEvent.objects.bulk_create(batch.events)
             _save(tickets)
             result.alerts += save_alerts(batch.alerts, now=now)
+            _post_escalations(batch.escalated)
             result.checked += len(tickets)
             result.ticket_ids.extend(t.pk for t in tickets)
         if len(tickets) < size:

@@ -165,6 +165,23 @@ def test_ticket_progress_is_one_message_per_status(agent, make_ticket):
     )
 
 
+def test_resolving_a_ticket_texts_the_contact_once(agent, make_ticket):
+    from kefu.tickets.services.work import change_status
+
+    t = make_ticket()
+    change_status(actor=agent, ticket=t, status="open")
+    assert not OutboxMessage.objects.filter(dedupe_key__startswith="ticket.progress").exists()
+    t = change_status(actor=agent, ticket=t, status="resolved")
+    t = change_status(actor=agent, ticket=t, status="open")  # reopened
+    change_status(actor=agent, ticket=t, status="resolved")
+    sent = OutboxMessage.objects.get(dedupe_key__startswith="ticket.progress")
+    assert (sent.channel, sent.to) == ("sms", "13812345678")
+    assert "已解决" in sent.body
+    no_phone = make_ticket(contact_phone="", contact_email="a@b.cn")
+    change_status(actor=agent, ticket=no_phone, status="resolved")
+    assert OutboxMessage.objects.filter(dedupe_key__startswith="ticket.progress").count() == 1
+
+
 def test_sla_escalation_goes_to_configured_robots_and_supervisors(agent, manager, make_ticket):
     t = make_ticket()
     ChannelConfig.objects.create(channel="wecom", endpoint="http://127.0.0.1:9/hook")

@@ -321,3 +321,20 @@ def test_concurrent_rota_picks_share_the_work(org, make_user):
 
     picks = _in_threads(6, create)
     assert sorted(picks) == sorted([p.pk for p in people] * 2), picks
+
+
+def test_escalations_go_to_the_group_robots_when_one_is_set_up(people):
+    from kefu.notifications.models import ChannelConfig, OutboxMessage
+
+    agent = people[0]
+    SlaPolicy.objects.create(name="首响", order=1, first_response_minutes=24 * 60)
+    quiet = _ticket(agent, at(2026, 9, 30, 17, 0))
+    assert scan_sla(now=at(2026, 10, 10, 17, 0)).escalations == 1
+    assert not OutboxMessage.objects.exists()  # no robot: nothing posted
+    ChannelConfig.objects.create(channel="wecom", endpoint="http://127.0.0.1:9/hook")
+    loud = _ticket(agent, at(2026, 9, 30, 17, 0))
+    assert scan_sla(now=at(2026, 10, 10, 17, 0)).escalations == 1
+    posted = OutboxMessage.objects.get()
+    assert (posted.channel, posted.related_id) == ("wecom", str(loud.pk))
+    assert loud.number in posted.body
+    assert quiet.number not in posted.body

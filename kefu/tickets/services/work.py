@@ -207,6 +207,13 @@ def set_status_locked(
         unit=locked.unit,
         changes={"status": [before, status]},
     )
+    if status == Status.RESOLVED and locked.contact_phone:
+        # the customer hears by SMS that it is resolved (once per ticket; opt-outs honoured)
+        from kefu.notifications.producers import notify_ticket_progress
+
+        notify_ticket_progress(
+            actor=actor, ticket=locked, status=str(Status(status).label), channel="sms"
+        )
 
 
 def _apply_status(locked: Ticket, before: str, status: str, now: datetime) -> None:
