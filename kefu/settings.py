@@ -208,6 +208,8 @@ KEFU_MAIL_FROM = env_str("KEFU_MAIL_FROM", "kefu@localhost")
 KEFU_MAIL_DEFAULT_UNIT = env_str("KEFU_MAIL_DEFAULT_UNIT", "")  # unit code; default: top unit
 KEFU_IMPORT_MAX_BYTES = env_int("KEFU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 KEFU_IMPORT_MAX_ROWS = env_int("KEFU_IMPORT_MAX_ROWS", 2_000_000)
+KEFU_PUBLIC_BASE_URL = env_str("KEFU_PUBLIC_BASE_URL", "")  # site address for links sent out
+KEFU_NOTIFY_QUIET_HOURS = env_str("KEFU_NOTIFY_QUIET_HOURS", "")  # e.g. 21:00-08:00: SMS held
 KEFU_MAIL_MAX_ATTEMPTS = env_int("KEFU_MAIL_MAX_ATTEMPTS", 8)
 
 # --- kefu -------------------------------------------------------------------
