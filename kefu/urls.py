@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from kefu.api import api
+from kefu.core.views import health
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(r"^healthz/?$", health.healthz, name="healthz"),
+    re_path(r"^readyz/?$", health.readyz, name="readyz"),
+    re_path(r"^metrics/?$", health.metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("help/kb/", include("kefu.knowledge.urls_public")),
