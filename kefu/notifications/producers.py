@@ -218,14 +218,16 @@ def notify_ticket_progress(
     )
 
 
-def robots_enabled() -> bool:
-    """Whether any group robot (WeChat Work, DingTalk) is set up to receive escalations."""
+def enabled_robots(
+    channels: tuple[str, ...] = (Channel.WECOM, Channel.DINGTALK),
+) -> frozenset[str]:
+    """The group-robot channels set up to receive messages (one query)."""
     from kefu.notifications.models import ChannelConfig
 
-    return (
-        ChannelConfig.objects.filter(enabled=True, channel__in=(Channel.WECOM, Channel.DINGTALK))
+    return frozenset(
+        ChannelConfig.objects.filter(enabled=True, channel__in=channels)
         .exclude(endpoint="")
-        .exists()
+        .values_list("channel", flat=True)
     )
 
 
@@ -240,16 +242,13 @@ def notify_sla_escalation(
     channels: tuple[str, ...] = (Channel.WECOM, Channel.DINGTALK),
     user_ids: tuple[int, ...] = (),
     mention: str = "",
+    enabled: frozenset[str] | None = None,
 ) -> list[Any]:
     """Post an SLA escalation ("sla.escalation") to the configured group robots and as
-    in-app notices to `user_ids` (supervisors). One message per ticket, level and target."""
-    from kefu.notifications.models import ChannelConfig
-
-    enabled = set(
-        ChannelConfig.objects.filter(enabled=True, channel__in=channels)
-        .exclude(endpoint="")
-        .values_list("channel", flat=True)
-    )
+    in-app notices to `user_ids` (supervisors). One message per ticket, level and target.
+    A caller posting many escalations passes `enabled` (from `enabled_robots`) once."""
+    if enabled is None:
+        enabled = enabled_robots(channels)
     due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M") if due_at else ""
     context = {
         "number": getattr(ticket, "number", ""),

@@ -111,12 +111,17 @@ def _apply(batch: _Batch, ticket: Ticket, m: Milestone) -> None:
 def _post_escalations(escalated: list[tuple[Ticket, int, datetime]]) -> None:
     """Escalations also go to the group robots (WeChat Work, DingTalk) when some are set up;
     one query per batch when none are."""
-    from kefu.notifications.producers import notify_sla_escalation, robots_enabled
+    from kefu.notifications.producers import enabled_robots, notify_sla_escalation
 
-    if not escalated or not robots_enabled():
+    if not escalated:
+        return
+    robots = enabled_robots()
+    if not robots:
         return
     for ticket, level, due in escalated:
-        notify_sla_escalation(actor=None, ticket=ticket, level=str(level), due_at=due)
+        notify_sla_escalation(
+            actor=None, ticket=ticket, level=str(level), due_at=due, enabled=robots
+        )
 
 
 def _process(batch: _Batch, ticket: Ticket, done: set[str]) -> None:
