@@ -29,6 +29,7 @@ from kefu.core.choices import Via
 from kefu.core.context import Origin, origin
 from kefu.core.schedule import periodic_jobs
 from kefu.core.services import schedule as schedule_services
+from kefu.core.services.task_recovery import requeue_abandoned_tasks
 
 logger = logging.getLogger("kefu.worker")
 
@@ -78,6 +79,7 @@ class KefuWorker:
         self.stopping = threading.Event()
         self._seen: dict[str, datetime] = {}
         self._last_beat = 0.0
+        self._last_recovery: float | None = None
         self._runner = DbWorker(
             queue_names=self.queues,
             interval=interval,
@@ -145,13 +147,17 @@ class KefuWorker:
                 connection.close()
 
     def schedule_tick(self, *, force_beat: bool = False) -> None:
-        """Heartbeat (every worker, so /readyz sees it) and, with the schedule on, claim
-        the due slots."""
+        """Heartbeat (every worker, so /readyz sees it), requeue the tasks of dead workers
+        and, with the schedule on, claim the due slots."""
         _refresh_connections()
         every = float(getattr(settings, "KEFU_WORKER_HEARTBEAT_SECONDS", 10))
         if force_beat or time.monotonic() - self._last_beat >= every:
             schedule_services.beat(worker_id=self.worker_id, started_at=self.started_at)
             self._last_beat = time.monotonic()
+        if self._last_recovery is None or time.monotonic() - self._last_recovery >= every:
+            # tasks left RUNNING by a worker that was killed go back to the queue
+            requeue_abandoned_tasks(backend_name=self.backend_name)
+            self._last_recovery = time.monotonic()
         if self.schedule:
             claims = schedule_services.run_due_jobs(worker_id=self.worker_id, seen=self._seen)
             self.stats.slots_claimed += sum(1 for c in claims if c.won)
@@ -171,6 +177,8 @@ class KefuWorker:
             _refresh_connections()
             claimed, db_result = self._claim_next()
             if db_result is not None:
+                if self.burst:  # no scheduler thread: beat before each task instead
+                    schedule_services.beat(worker_id=self.worker_id, started_at=self.started_at)
                 self._run(db_result)
                 continue
             if self.burst and claimed:
