@@ -43,6 +43,7 @@ urlpatterns = [
         name="user_departments",
     ),
     path("settings/users/<int:user_id>/password/", users.user_password, name="user_password"),
+    path("settings/users/<int:user_id>/unlock/", users.user_unlock, name="user_unlock"),
     # 审计日志, API 令牌
     path("settings/audit/", audit.audit_list, name="audit_list"),
     path("settings/tokens/", tokens.token_list, name="token_list"),

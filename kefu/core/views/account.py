@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
 from kefu.core.forms import AccountForm, ChangePasswordForm, apply_domain_error
+from kefu.core.services import login_guard
 from kefu.core.services import users as user_services
-from kefu.core.views.auth import set_language_cookie
+from kefu.core.views.auth import lockout_message, set_language_cookie
 from kefu.core.views.common import actor_of, perm_required
 
 FIELDS = ("display_name", "phone", "email", "language")
@@ -40,7 +41,11 @@ def account(request: HttpRequest) -> HttpResponse:
                 return response
     elif request.method == "POST" and request.POST.get("form") == "password":
         password = ChangePasswordForm(request.POST)
-        if password.is_valid():
+        lock = login_guard.check_login_allowed(username=actor.get_username(), ip=None)
+        if lock is not None:
+            password.is_valid()
+            password.add_error(None, lockout_message(lock))
+        elif password.is_valid():
             try:
                 user_services.change_own_password(
                     actor=actor,
@@ -48,6 +53,9 @@ def account(request: HttpRequest) -> HttpResponse:
                     new_password=password.cleaned_data["password"],
                 )
             except DomainError as exc:
+                if isinstance(exc.details, dict) and "current_password" in exc.details:
+                    # A wrong current password counts like a failed sign-in.
+                    login_guard.record_login_failure(username=actor.get_username(), ip=None)
                 apply_domain_error(password, exc)
             else:
                 update_session_auth_hash(request, actor)

@@ -26,6 +26,7 @@ from kefu.core.models import Department, UnitAssignment, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
 from kefu.core.selectors.scope import has_perm, scope_for, visible_units
+from kefu.core.services import login_guard
 from kefu.core.services import users as user_services
 from kefu.core.views.common import (
     actor_of,
@@ -136,6 +137,7 @@ def _detail(request: HttpRequest, person: User, **forms: Any) -> HttpResponse:
         "profile_form": forms.get("profile_form") or UserProfileForm(initial=initial),
         "departments_form": forms.get("departments_form") or _departments_form(actor, person),
         "password_form": forms.get("password_form") or SetPasswordForm(),
+        "login_lock_minutes": -(-login_guard.login_lock_seconds(person) // 60),
     }
     return render(request, "core/users/user_detail.html", context)
 
@@ -256,3 +258,13 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, _("The password was reset. Tell the user in person."))
             return redirect("core:user_detail", user_id=person.pk)
     return _detail(request, person, password_form=form)
+
+
+@perm_required(Perm.MANAGE_USERS)
+def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Lift the sign-in lock that too many failed passwords put on a user."""
+    actor, person = _managed(request, user_id)
+    if request.method == "POST":
+        login_guard.unlock_login(actor=actor, user=person)
+        messages.success(request, _("Sign-in unlocked."))
+    return redirect("core:user_detail", user_id=person.pk)
