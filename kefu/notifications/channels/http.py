@@ -16,11 +16,14 @@ def timeout() -> float:
     return float(getattr(settings, "KEFU_NOTIFY_HTTP_TIMEOUT", 10))
 
 
-def request_json(url: str, *, payload: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+def request_json(
+    url: str, *, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     """GET (payload None) or POST JSON; (HTTP status, decoded JSON body). Network failures
-    and 5xx answers raise a temporary DeliveryError, a 4xx a permanent one."""
+    and 5xx answers raise a temporary DeliveryError, a 4xx a permanent one. `headers` are
+    sent as well (the robots' Idempotency-Key)."""
     data = None
-    headers = {"Accept": "application/json", "User-Agent": "kefu-notifications"}
+    headers = {"Accept": "application/json", "User-Agent": "kefu-notifications", **(headers or {})}
     if payload is not None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers["Content-Type"] = "application/json; charset=utf-8"

@@ -2,7 +2,12 @@
 
 `to` names who to @mention: mobiles separated by commas, "@all", or empty for nobody.
 DingTalk robots with "加签" security get `timestamp` and `sign` query parameters:
-sign = urlencode(base64(HMAC-SHA256(key=secret, msg=f"{timestamp}\\n{secret}")))."""
+sign = urlencode(base64(HMAC-SHA256(key=secret, msg=f"{timestamp}\\n{secret}"))).
+
+Every post carries `Idempotency-Key` (and `X-Kefu-Outbox`, the outbox id), stable per outbox
+row like the email Message-ID and the SMS OutId: a retry after an unknown outcome (the
+worker died between the post and recording it) sends the same key, so a relay or receiver
+in front of the robot can drop the second copy. The robots themselves ignore the headers."""
 
 from __future__ import annotations
 
@@ -69,8 +74,17 @@ def dingtalk_url(config: ChannelConfig, timestamp_ms: int | None = None) -> str:
     return f"{config.endpoint}{joiner}timestamp={stamp}&sign={dingtalk_sign(config.secret, stamp)}"
 
 
-def _post(url: str, payload: dict[str, Any], permanent_codes: frozenset[int]) -> SendResult:
-    status, body = request_json(url, payload=payload)
+def idempotency_key(message: OutboxMessage) -> str:
+    """Stable per outbox row: `kefu.notify.{id}.{dedupe-hash}` (as in the email Message-ID)."""
+    digest = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:16]
+    return f"kefu.notify.{message.pk}.{digest}"
+
+
+def _post(
+    url: str, payload: dict[str, Any], permanent_codes: frozenset[int], message: OutboxMessage
+) -> SendResult:
+    headers = {"Idempotency-Key": idempotency_key(message), "X-Kefu-Outbox": str(message.pk)}
+    status, body = request_json(url, payload=payload, headers=headers)
     errcode = int(body.get("errcode", -1))
     if errcode != 0:
         raise DeliveryError(
@@ -84,7 +98,8 @@ def _post(url: str, payload: dict[str, Any], permanent_codes: frozenset[int]) ->
 def send(message: OutboxMessage) -> SendResult:
     config = enabled_config(message.channel)
     if message.channel == "wecom":
-        return _post(config.endpoint, wecom_payload(message), WECOM_PERMANENT)
+        return _post(config.endpoint, wecom_payload(message), WECOM_PERMANENT, message)
     if message.channel == "dingtalk":
-        return _post(dingtalk_url(config), dingtalk_payload(message), DINGTALK_PERMANENT)
+        url = dingtalk_url(config)
+        return _post(url, dingtalk_payload(message), DINGTALK_PERMANENT, message)
     raise DeliveryError(f"not a robot channel: {message.channel}", permanent=True)
