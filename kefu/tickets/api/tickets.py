@@ -14,6 +14,7 @@ from ninja.params import functions as params
 from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.models import Department, OrgUnit, UnitAssignment, User
+from kefu.core.security import harden_file_response
 from kefu.core.selectors import org as org_selectors
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
@@ -33,6 +34,7 @@ from kefu.tickets.schemas import (
     TransferIn,
 )
 from kefu.tickets.services import intake, work
+from kefu.tickets.services.attachments import served_content_type
 
 router = Router(tags=["tickets"])
 
@@ -322,7 +324,6 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=served_content_type(attachment.content_type),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return harden_file_response(response)

@@ -40,6 +40,7 @@ _REFUSED_MAGIC = (
     b"\xcf\xfa\xed\xfe",
     b"\xce\xfa\xed\xfe",
     b"#!",  # scripts
+    b"<?php",
 )
 _MARKUP = (b"<html", b"<!doctype", b"<svg", b"<script", b"<?xml", b"<body", b"<iframe", b"<head")
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -71,6 +72,19 @@ def sniff(head: bytes, filename: str) -> str:
     )
 
 
+# The only types `sniff` ever returns; a download of anything else goes out as a byte stream.
+SERVED_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+    | {"application/zip", *_ZIP_KINDS.values(), *_OLE_KINDS.values()}
+)
+
+
+def served_content_type(content_type: str) -> str:
+    """The Content-Type to serve a stored attachment with: its sniffed type when that is one
+    `sniff` allows, else application/octet-stream (never text/html or image/svg+xml)."""
+    return content_type if content_type in SERVED_TYPES else "application/octet-stream"
+
+
 def _is_plain_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
@@ -96,6 +110,8 @@ def safe_filename(name: str) -> str:
     """The last path part, without control or shell-special characters; never empty."""
     base = re.split(r"[/\\]", name or "")[-1]
     base = unicodedata.normalize("NFC", base)
+    # Format characters (RTL/LTR overrides, zero-width joiners) can disguise an extension.
+    base = "".join(ch for ch in base if unicodedata.category(ch) != "Cf")
     base = _UNSAFE_CHARS.sub("_", base).strip(" ._")
     if len(base) > 150:
         stem, ext = os.path.splitext(base)
