@@ -114,9 +114,11 @@ class Api:
         return response.status, answer
 
 
-def new_create(ledger: Ledger, rng: random.Random, n: int, overdue_share: float) -> Req:
+def new_create(
+    ledger: Ledger, rng: random.Random, n: int, overdue_share: float, *, overdue: bool = False
+) -> Req:
     key = f"crash-{rng.getrandbits(64):016x}-{n}"
-    overdue = rng.random() < overdue_share
+    overdue = overdue or rng.random() < overdue_share
     with_phone = rng.random() < 0.5
     now = datetime.now(TZ)
     body: dict[str, Any] = {

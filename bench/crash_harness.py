@@ -19,6 +19,7 @@ the worker drain, stops it, and checks the database against what was acknowledge
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -42,6 +43,7 @@ from bench.crash_client import (
     Receiver,
     free_port,
     load_thread,
+    new_create,
     send,
 )
 
@@ -229,6 +231,11 @@ class Harness:
     def cycle(self, number: int) -> None:
         api = self.start(number)
         left = self.retry_pending(api)
+        if not any(r.overdue and r.ticket_id for r in self.ledger.requests):
+            self.counter[0] += 1  # at least one overdue ticket, whatever the dice say
+            req = new_create(self.ledger, self.rng, self.counter[0], 0, overdue=True)
+            with contextlib.suppress(NoAnswer):
+                send(api, self.ledger, req, self.agent_id)
         stop = threading.Event()
         threads = []
         for i in range(self.opts.threads):
