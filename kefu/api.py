@@ -12,6 +12,7 @@ from kefu.core.api_auth import api_auth
 from kefu.core.api_errors import install_error_handlers
 from kefu.customers.api import router as customers_router
 from kefu.customers.api_dedupe import router as dedupe_router
+from kefu.customers.api_personal_data import router as personal_data_router
 from kefu.knowledge.api import router as knowledge_router
 from kefu.members.api import router as members_router
 from kefu.notifications.api import router as notifications_router
@@ -39,6 +40,7 @@ api.add_router("/", imports_api.router)
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/customers", dedupe_router)
 api.add_router("/customers", customers_router)
+api.add_router("/customers", personal_data_router)
 api.add_router("/members", members_router)
 api.add_router("/revisits", revisits_router)
 api.add_router("/surveys", surveys_router)

@@ -27,6 +27,8 @@ class Perm(StrEnum):
     EDIT_CUSTOMERS = "customers.edit"
     MERGE_CUSTOMERS = "customers.merge"
     REVEAL_PERSONAL_DATA = "personal_data.reveal"
+    EXPORT_PERSONAL_DATA = "personal_data.export"  # a customer's full copy (on request)
+    ERASE_PERSONAL_DATA = "personal_data.erase"  # anonymise a customer (on request)
     EXPORT_DATA = "data.export"
     MANAGE_MEMBERS = "members.manage"
     REGISTER_MEMBERS = "members.register"
@@ -80,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         Perm.MERGE_CUSTOMERS,
         Perm.REVEAL_PERSONAL_DATA,
         Perm.EXPORT_DATA,
+        Perm.EXPORT_PERSONAL_DATA,
         Perm.MANAGE_MEMBERS,
     },
     Role.KEY_ACCOUNT_AGENT: _AGENT | {Perm.REVEAL_PERSONAL_DATA},

@@ -46,3 +46,6 @@ class CustomersConfig(AppConfig):
                 90,
             )
         )
+        from kefu.customers.personal_data_archive import register as register_personal_data
+
+        register_personal_data()

@@ -65,6 +65,16 @@ class Customer(TimestampedModel):
     notes = models.TextField(_("notes"), blank=True)
     # bumped by every update; PATCH with If-Match compares it (optimistic locking)
     version = models.PositiveIntegerField(default=1)
+    # set by erase_personal_data (on request): the row stays so tickets keep their customer
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personal data erased by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -76,6 +86,14 @@ class Customer(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_repr(self) -> str:
+        """What the audit log shows for this customer: the id, never the name."""
+        return f"#{self.pk}"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class CustomerPhone(models.Model):

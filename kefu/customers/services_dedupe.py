@@ -55,6 +55,7 @@ class FinderResult:
 def _names() -> Iterator[tuple[str, int, str, int]]:
     qs = (
         Customer.objects.exclude(name_key="")
+        .filter(erased_at__isnull=True)  # "已注销客户 #1" and "#2" are not one customer
         .values_list("name_key", "id", "kind", "unit_id")
         .order_by("name_key", "id")
     )

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.models import User
 from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm, scope_for
@@ -144,6 +144,11 @@ def _lock(actor: User, ids: list[int]) -> dict[int, Customer]:
         raise NotFound()
     if not all(has_perm(actor, Perm.MERGE_CUSTOMERS, c.unit) for c in rows.values()):
         raise PermissionDenied()
+    if any(c.erased_at is not None for c in rows.values()):
+        raise Conflict(
+            _("A customer whose personal data was erased cannot be merged."),
+            code="customer_erased",
+        )
     return rows
 
 

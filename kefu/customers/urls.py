@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from kefu.customers.views import archive, detail, edit
+from kefu.customers.views import archive, detail, edit, personal_data
 
 app_name = "customers"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -36,4 +36,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("<int:customer_id>/tags/", detail.tags_set, name="tags"),
     path("<int:customer_id>/credit/", detail.credit_change, name="credit"),
+    path(
+        "<int:customer_id>/personal-data/",
+        personal_data.personal_data_export,
+        name="personal_data_export",
+    ),
+    path("<int:customer_id>/erase/", personal_data.personal_data_erase, name="erase"),
 ]

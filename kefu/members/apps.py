@@ -13,3 +13,6 @@ class MembersConfig(AppConfig):
         from kefu.members.customer_section import register as register_customer_section
 
         register_customer_section()
+        from kefu.members.personal_data import register as register_personal_data
+
+        register_personal_data()

@@ -123,6 +123,10 @@ class Member(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.card_number} {self.name}"
 
+    def audit_repr(self) -> str:
+        """The audit log names a member by card number only (no personal data)."""
+        return self.card_number
+
 
 class Purchase(models.Model):
     """A member's purchase at a store; `receipt_number` (小票号) is unique per store."""

@@ -12,3 +12,6 @@ class NotificationsConfig(AppConfig):
 
         register_entries()
         register_customer_section()
+        from kefu.notifications.personal_data import register as register_personal_data
+
+        register_personal_data()

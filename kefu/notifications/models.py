@@ -98,6 +98,10 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} → {self.to} #{self.pk}"
 
+    def audit_repr(self) -> str:
+        """The audit log names a message without its recipient (personal data)."""
+        return f"{self.channel} #{self.pk}"
+
 
 class DeliveryAttempt(models.Model):
     message = models.ForeignKey(

@@ -13,3 +13,6 @@ class RevisitsConfig(AppConfig):
         from kefu.revisits.customer_section import register as register_customer_section
 
         register_customer_section()
+        from kefu.revisits.personal_data import register as register_personal_data
+
+        register_personal_data()

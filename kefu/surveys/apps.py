@@ -10,3 +10,6 @@ class SurveysConfig(AppConfig):
         from kefu.surveys.navigation import register_entries
 
         register_entries()
+        from kefu.surveys.personal_data import register as register_personal_data
+
+        register_personal_data()

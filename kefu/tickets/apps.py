@@ -13,3 +13,6 @@ class TicketsConfig(AppConfig):
         from kefu.tickets.customer_section import register as register_customer_section
 
         register_customer_section()
+        from kefu.tickets.personal_data import register as register_personal_data
+
+        register_personal_data()

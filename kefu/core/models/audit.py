@@ -16,9 +16,17 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("the audit log is append-only")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise TypeError("the audit log is append-only")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the audit log is append-only")
+
 
 class AuditEvent(models.Model):
-    """Append-only: who did what to which record, when, from where."""
+    """Append-only: who did what to which record, when, from where. The model and its
+    QuerySet refuse updates and deletes; a database trigger (migration 0004) refuses any
+    UPDATE of the event's content as well."""
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

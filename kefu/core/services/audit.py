@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Model
 
 from kefu.core.context import current_origin
+from kefu.core.logging import scrub
 from kefu.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def record_audit(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or _repr(obj)
     actor_label = ""
     if actor is not None and getattr(actor, "pk", None):
         actor_label = actor.display_name or actor.username
@@ -39,13 +40,31 @@ def record_audit(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        object_repr=object_repr[:200],
+        object_repr=scrub(object_repr)[:200],
         unit=unit,
-        changes=changes or {},
+        changes=_scrubbed(changes or {}),
         ip=origin.ip,
         via=origin.via,
         request_id=origin.request_id,
     )
+
+
+def _repr(obj: Model) -> str:
+    """A model may say how the log names it (`audit_repr()`: an id or number, no name)."""
+    audit_repr = getattr(obj, "audit_repr", None)
+    return str(audit_repr() if callable(audit_repr) else obj)[:200]
+
+
+def _scrubbed(value: Any) -> Any:
+    """Mobile numbers, ID numbers and e-mails in the log's texts are masked
+    (kefu.core.logging.scrub): an erased customer's data must not survive in the log."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

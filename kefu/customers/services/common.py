@@ -136,6 +136,8 @@ def lock_customer(
     if locked is None:
         raise NotFound()
     require_edit(actor, locked.unit)
+    if locked.erased_at is not None:  # anonymised on request: nothing personal comes back
+        raise Conflict(_("This customer's personal data has been erased."), code="customer_erased")
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _("Someone else changed this customer. Reload and try again."),

@@ -82,6 +82,8 @@ def _page(request: HttpRequest, customer: Customer, **bound: Form) -> HttpRespon
         "sections": render_sections(request, customer),
         "can_edit": has_perm(actor, Perm.EDIT_CUSTOMERS, customer.unit),
         "can_reveal": can_reveal(actor, customer),
+        "can_export_personal_data": has_perm(actor, Perm.EXPORT_PERSONAL_DATA, customer.unit),
+        "can_erase_personal_data": has_perm(actor, Perm.ERASE_PERSONAL_DATA, customer.unit),
         **forms,
     }
     return render(request, "customers/customer_detail.html", context, status=422 if bound else 200)

@@ -142,7 +142,8 @@ def adjust_points(*, actor: User, member: Member, points: int, reason: str) -> P
             action="member.points.adjust",
             obj=locked,
             unit=locked.unit,
-            changes={"points": points, "balance": locked.points_balance, "reason": reason},
+            # the reason stays in the ledger (erasable), not in the append-only log
+            changes={"points": points, "balance": locked.points_balance, "entry_id": entry.pk},
         )
     return PointsChange(locked, entry)
 

@@ -139,6 +139,10 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def audit_repr(self) -> str:
+        """The audit log names a ticket by number (a title may hold personal data)."""
+        return self.number
+
 
 class TicketCounter(models.Model):
     """Per-day sequence for human-readable numbers (KF202611220001); the row is locked while
