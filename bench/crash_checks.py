@@ -78,6 +78,7 @@ class Report:
     acknowledged: int = 0
     applied_unacked: int = 0
     retried: int = 0
+    replayed: int = 0
     rejected: int = 0
     still_pending: int = 0
     found: int = 0
@@ -114,6 +115,7 @@ class Report:
             ("acknowledged (2xx)", self.acknowledged),
             ("applied, answer lost", self.applied_unacked),
             ("retried attempts", self.retried),
+            ("create retries replayed by key", self.replayed),
             ("rejected (4xx)", self.rejected),
             ("never answered", self.still_pending),
             ("acknowledged and found", self.found),
@@ -187,7 +189,7 @@ def _check_requests(url: str, ledger: Ledger, report: Report) -> None:
     report.tickets = len(tickets)
     report.duplicate_numbers = sum(n - 1 for n in Counter(t[1] for t in tickets).values() if n > 1)
     report.requests = len(ledger.requests)
-    report.sent, report.retried = ledger.sent, ledger.retried
+    report.sent, report.retried, report.replayed = ledger.sent, ledger.retried, ledger.replayed
     for req in ledger.requests:
         report.acknowledged += req.state == ACKED
         report.applied_unacked += req.state == APPLIED

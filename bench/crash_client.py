@@ -76,6 +76,7 @@ class Ledger:
     tickets: dict[str, Ticket] = field(default_factory=dict)
     sent: int = 0  # HTTP attempts of logical requests
     retried: int = 0  # attempts after the first
+    replayed: int = 0  # create retries answered with the first ticket (Idempotent-Replayed)
 
     def pending(self) -> list[Req]:
         with self.lock:
@@ -86,6 +87,7 @@ class Api:
     def __init__(self, port: int, token: str) -> None:
         self.port = port
         self.token = token
+        self.replayed = False  # the last call's Idempotent-Replayed (one Api per thread)
 
     def call(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
@@ -111,6 +113,7 @@ class Api:
             answer = json.loads(raw)
         except ValueError as exc:
             raise NoAnswer(f"HTTP {response.status} with an incomplete body") from exc
+        self.replayed = response.getheader("Idempotent-Replayed") == "true"
         return response.status, answer
 
 
@@ -232,6 +235,9 @@ def send(api: Api, ledger: Ledger, req: Req, agent_id: int) -> None:
         body = req.body
     code, answer = api.call("POST", req.path, body, headers)
     if 200 <= code < 300:
+        if api.replayed:  # a retry of a create that had committed: the first ticket back
+            with ledger.lock:
+                ledger.replayed += 1
         _acked(ledger, req, code, answer)
     elif code == 409 and req.kind != "create" and answer.get("code") == "ticket_stale":
         raise NoAnswer("409 ticket_stale: the version moved; look again after the restart")

@@ -244,7 +244,7 @@ class Harness:
             t = threading.Thread(
                 target=load_thread,
                 args=(
-                    api,
+                    Api(api.port, api.token),
                     self.ledger,
                     stop,
                     rng,
