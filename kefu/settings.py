@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kefu.core.servertiming.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kefu.core.metrics.MetricsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,7 +144,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kefu.core.staticstorage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -231,3 +232,4 @@ KEFU_SCHEDULER_ENABLED = env_bool("KEFU_SCHEDULER_ENABLED", default=True)
 KEFU_TASK_RESULT_DAYS = env_int("KEFU_TASK_RESULT_DAYS", 14)
 KEFU_SCHEDULE_SLOT_DAYS = env_int("KEFU_SCHEDULE_SLOT_DAYS", 7)
 KEFU_WORKER_HEARTBEAT_SECONDS = env_int("KEFU_WORKER_HEARTBEAT_SECONDS", 10)
+KEFU_SERVER_TIMING = env_bool("KEFU_SERVER_TIMING", default=True)  # Server-Timing header
