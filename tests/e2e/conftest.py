@@ -52,3 +52,41 @@ def default_calendar(transactional_db: Any) -> Any:
 
     if not BusinessCalendar.objects.filter(is_default=True).exists():
         BusinessCalendar.objects.create(name="标准工作日历", is_default=True)
+
+
+CSP_MARKER = "Content Security Policy"
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request: Any) -> Iterator[list[str]]:
+    """Fails the test when any page in it logs a Content-Security-Policy violation (an inline
+    script or handler, eval, a style or image from elsewhere): every browser context the test
+    opens listens to the console."""
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    original_context, original_page = browser.new_context, browser.new_page
+
+    def on_console(msg: Any) -> None:
+        if CSP_MARKER in msg.text:
+            violations.append(f"{msg.type}: {msg.text} @ {msg.location.get('url', '')}")
+
+    def new_context(*args: Any, **kwargs: Any) -> Any:
+        context = original_context(*args, **kwargs)
+        context.on("console", on_console)
+        return context
+
+    def new_page(*args: Any, **kwargs: Any) -> Any:
+        page = original_page(*args, **kwargs)
+        page.on("console", on_console)
+        return page
+
+    browser.new_context, browser.new_page = new_context, new_page
+    try:
+        yield violations
+    finally:
+        browser.new_context, browser.new_page = original_context, original_page
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

@@ -58,11 +58,13 @@
     document.querySelectorAll("details.menu[open]").forEach(function (o) { if (o !== d) o.removeAttribute("open"); });
   }, true);
 
-  // Forms that ask before doing something destructive (without htmx).
+  // Forms (or their submit buttons) that ask before doing something destructive (without
+  // htmx). No inline onclick/onsubmit: the Content-Security-Policy forbids them.
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!(form instanceof HTMLFormElement)) return;
-    var msg = form.getAttribute("data-confirm");
+    var btn = ev.submitter;
+    var msg = (btn && btn.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 
