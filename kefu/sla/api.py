@@ -122,6 +122,13 @@ def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     return Status(201, policy_services.create_policy(actor=actor_of(request), **fields))
 
 
+# Before "/sla/policies/{policy_id}": the first pattern registered for a path wins.
+@router.post("/sla/policies/order", response={204: None, **ERRORS})
+def reorder_policies(request: HttpRequest, payload: OrderIn) -> Any:
+    policy_services.reorder_policies(actor=actor_of(request), ids=payload.ids)
+    return Status(204, None)
+
+
 @router.patch("/sla/policies/{policy_id}", response={200: PolicyOut, **ERRORS})
 def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
     actor = actor_of(request)
@@ -137,12 +144,6 @@ def delete_policy(request: HttpRequest, policy_id: int) -> Any:
     return Status(204, None)
 
 
-@router.post("/sla/policies/order", response={204: None, **ERRORS})
-def reorder_policies(request: HttpRequest, payload: OrderIn) -> Any:
-    policy_services.reorder_policies(actor=actor_of(request), ids=payload.ids)
-    return Status(204, None)
-
-
 @router.get("/routing/rules", response={200: list[RuleOut], **ERRORS}, summary="Routing rules")
 def list_rules(request: HttpRequest) -> Any:
     return [_rule_out(r) for r in selectors.list_rules(actor_of(request))]
@@ -152,6 +153,13 @@ def list_rules(request: HttpRequest) -> Any:
 def create_rule(request: HttpRequest, payload: RuleIn) -> Any:
     rule = rule_services.create_rule(actor=actor_of(request), **_fields(payload, _NULLABLE))
     return Status(201, _rule_out(rule))
+
+
+# Before "/routing/rules/{rule_id}", for the same reason.
+@router.post("/routing/rules/order", response={204: None, **ERRORS})
+def reorder_rules(request: HttpRequest, payload: OrderIn) -> Any:
+    rule_services.reorder_rules(actor=actor_of(request), ids=payload.ids)
+    return Status(204, None)
 
 
 @router.patch("/routing/rules/{rule_id}", response={200: RuleOut, **ERRORS})
@@ -166,12 +174,6 @@ def patch_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
 def delete_rule(request: HttpRequest, rule_id: int) -> Any:
     actor = actor_of(request)
     rule_services.delete_rule(actor=actor, rule=selectors.get_rule(actor, rule_id))
-    return Status(204, None)
-
-
-@router.post("/routing/rules/order", response={204: None, **ERRORS})
-def reorder_rules(request: HttpRequest, payload: OrderIn) -> Any:
-    rule_services.reorder_rules(actor=actor_of(request), ids=payload.ids)
     return Status(204, None)
 
 

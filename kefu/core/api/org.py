@@ -103,7 +103,12 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
 def patch_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
     actor = actor_of(request)
     unit = org_selectors.get_unit(actor, unit_id)
-    fields = payload.dict(exclude_unset=True)
+    # null clears the parent (a root unit) or the calendar (inherit); elsewhere it means
+    # "leave as it is", as the text and flag columns never hold null
+    nullable = {"parent_id", "calendar_id"}
+    fields = {
+        k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in nullable
+    }
     if "parent_id" in fields:
         pid = fields.pop("parent_id")
         fields["parent"] = org_selectors.get_unit(actor, pid) if pid else None

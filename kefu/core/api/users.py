@@ -95,7 +95,9 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 def patch_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
     actor = actor_of(request)
     user = org_selectors.get_user(actor, user_id)
-    user_services.update_user(actor=actor, user=user, **payload.dict(exclude_unset=True))
+    # null means "leave as it is": the columns hold text and flags, never null
+    fields = payload.dict(exclude_unset=True, exclude_none=True)
+    user_services.update_user(actor=actor, user=user, **fields)
     return org_selectors.get_user(actor, user_id)
 
 
