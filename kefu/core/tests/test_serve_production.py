@@ -88,7 +88,22 @@ def test_gunicorn_serves_health_static_files_and_the_api(site: dict[str, str]) -
         assert '"items"' in data.decode()
         denied, data = _get(base, "/api/v1/tickets")
         assert denied.status == 401
+        writes = concurrent_creates(base, token, concurrency=16, requests=48)
+        assert (writes["errors"], writes["locked"]) == (0, 0), writes["first_error"]
     assert Path(site["KEFU_VAR_DIR"], "static", "staticfiles.json").exists()
+
+
+def concurrent_creates(base: str, token: str, *, concurrency: int, requests: int) -> Any:
+    """POST /api/v1/tickets from `concurrency` connections at once (two processes with two
+    threads each write: on SQLite every transaction begins IMMEDIATE and waits its turn)."""
+    from bench.http_bench import Request, drive
+
+    def body(i: int) -> bytes:
+        return f'{{"type": "enquiry", "title": "并发创建 {i}"}}'.encode()
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    create = Request("POST", "/api/v1/tickets", headers, body, 201)
+    return drive(base, create, concurrency=concurrency, requests=requests)
 
 
 def test_http_bench_and_floor_run_against_the_server(site: dict[str, str]) -> None:
