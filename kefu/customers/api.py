@@ -14,7 +14,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.models import OrgUnit, UnitAssignment, User
 from kefu.core.permissions import Perm
 from kefu.core.selectors import org as org_selectors
-from kefu.core.selectors.scope import has_perm, restrict_to_scope
+from kefu.core.selectors.scope import has_perm, require_perm, restrict_to_scope
 from kefu.core.services.audit import record_personal_data_access
 from kefu.customers import selectors, services
 from kefu.customers.api_pagination import CustomerPagination
@@ -102,6 +102,7 @@ def lookup(request: HttpRequest, filters: Query[LookupFilter]) -> Any:
 @router.get("", response={200: list[CustomerListOut], **ERRORS})
 @paginate(CustomerPagination)
 def list_customers(request: HttpRequest, filters: Query[CustomerFilter]) -> Any:
+    require_perm(actor_of(request), Perm.VIEW_CUSTOMERS)
     data = filters.dict()
     unit = data.pop("unit_id")
     return selectors.list_customers(actor_of(request), unit=unit, **data)

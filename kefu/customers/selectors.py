@@ -9,7 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from kefu.core.errors import NotFound
 from kefu.core.models import OrgUnit, User
-from kefu.core.selectors.scope import restrict_to_scope, scope_for
+from kefu.core.permissions import Perm
+from kefu.core.selectors.scope import has_perm, restrict_to_scope, scope_for
 from kefu.customers.choices import CustomerKind
 from kefu.customers.models import (
     Contact,
@@ -85,9 +86,13 @@ def list_customers(
     key_account: bool | None = None,
     unit: OrgUnit | int | None = None,
 ) -> QuerySet[Customer]:
-    """The customers the actor may see, newest first, with unit, manager, phones and tags."""
+    """The customers the actor may see, newest first, with unit, manager, phones and tags.
+    Nobody without the customers permission (a department handler) sees any."""
+    base = Customer.objects.all()
+    if not has_perm(actor, Perm.VIEW_CUSTOMERS):
+        base = base.none()
     qs = (
-        restrict_to_scope(Customer.objects.all(), actor)
+        restrict_to_scope(base, actor)
         .select_related("unit", "account_manager")
         .prefetch_related(phone_prefetch(), tag_prefetch())
     )

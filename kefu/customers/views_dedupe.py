@@ -56,8 +56,9 @@ def duplicate_merge(request: HttpRequest, pair_id: int) -> HttpResponse:
 @perm_required(Perm.MERGE_CUSTOMERS)
 def duplicate_dismiss(request: HttpRequest, pair_id: int) -> HttpResponse:
     actor = actor_of(request)
+    pair = sel.get_pair(actor, pair_id)  # a pair out of scope: 404, not a message
     try:
-        dismiss_pair(actor=actor, pair=sel.get_pair(actor, pair_id))
+        dismiss_pair(actor=actor, pair=pair)
     except DomainError as exc:
         return _done(request, exc.message, ok=False)
     return _done(request, _("Marked as not duplicates; this pair will not be proposed again."))

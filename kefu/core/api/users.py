@@ -9,8 +9,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.errors import NotFound
 from kefu.core.models import UnitAssignment
+from kefu.core.permissions import Perm
 from kefu.core.schemas import UserOut
 from kefu.core.selectors import org as org_selectors
+from kefu.core.selectors.scope import require_perm
 from kefu.core.services import users as user_services
 
 router = Router(tags=["users"])
@@ -57,6 +59,7 @@ class UserFilter(Schema):
 @paginate(LimitOffsetPagination)
 def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     actor = actor_of(request)
+    require_perm(actor, Perm.VIEW_USERS)  # as the users page: store clerks do not list staff
     qs = org_selectors.list_users(
         actor,
         q=filters.q,
@@ -70,7 +73,9 @@ def list_users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def get_user(request: HttpRequest, user_id: int) -> Any:
-    return org_selectors.get_user(actor_of(request), user_id)
+    actor = actor_of(request)
+    require_perm(actor, Perm.VIEW_USERS)
+    return org_selectors.get_user(actor, user_id)
 
 
 @router.post("/users", response={201: UserOut, **ERRORS})

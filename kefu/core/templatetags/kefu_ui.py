@@ -186,9 +186,15 @@ def action_label(value: str) -> str:
 def _field_label(object_type: str, key: str) -> str:
     try:
         model = apps.get_model(object_type)
-        return str(model._meta.get_field(key).verbose_name)
+        field = model._meta.get_field(key)
     except (LookupError, ValueError, FieldDoesNotExist):
         return key
+    # a reverse relation ("phones", "contacts") has no verbose_name of its own
+    verbose = getattr(field, "verbose_name", None)
+    if verbose is None:
+        related = getattr(field, "related_model", None)
+        return str(related._meta.verbose_name_plural) if related is not None else key
+    return str(verbose)
 
 
 def _show(key: str, value: Any) -> str:

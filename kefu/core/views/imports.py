@@ -113,8 +113,9 @@ def import_job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def import_job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     actor = actor_of(request)
+    job = selectors.get_job(actor, job_id)  # someone else's job: 404, not a redirect
     try:
-        services.cancel(actor=actor, job=selectors.get_job(actor, job_id))
+        services.cancel(actor=actor, job=job)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("core:import_list")

@@ -171,8 +171,9 @@ def birthdays(request: HttpRequest) -> HttpResponseBase:
 @members_view
 def greeting_done(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = actor_of(request)
+    greeting = selectors.get_greeting(actor, pk)  # another unit's greeting: 404
     try:
-        mark_greeting_done(actor=actor, greeting=selectors.get_greeting(actor, pk))
+        mark_greeting_done(actor=actor, greeting=greeting)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("members:birthdays")

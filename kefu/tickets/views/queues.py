@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFound
 from kefu.core.models import User
 from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm, restrict_to_scope, scope_for, visible_units
@@ -189,6 +189,8 @@ def save_view(request: HttpRequest) -> HttpResponse:
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     try:
         config_services.delete_view(actor=actor_of(request), view_id=view_id)
+    except NotFound:
+        raise  # someone else's saved view: 404, not a redirect
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(request)
