@@ -86,6 +86,7 @@ def test_erase_then_the_page_shows_the_erased_state(world, ui):
     assert NAME not in html
     assert PHONE[-4:] not in html
     assert 'data-testid="personal-data-erase"' not in html
+    assert f"/customers/{world.customer.pk}/edit/" not in html  # no edit forms any more
     assert world.ticket.number in html  # the tickets section still lists the tickets
     again = client.get(f"/customers/{world.customer.pk}/erase/")
     assert again.status_code == 409

@@ -80,7 +80,7 @@ def _page(request: HttpRequest, customer: Customer, **bound: Form) -> HttpRespon
         "aliases": list(customer.aliases.all()),
         "merges": list(customer.merges.all()),
         "sections": render_sections(request, customer),
-        "can_edit": has_perm(actor, Perm.EDIT_CUSTOMERS, customer.unit),
+        "can_edit": not customer.is_erased and has_perm(actor, Perm.EDIT_CUSTOMERS, customer.unit),
         "can_reveal": can_reveal(actor, customer),
         "can_export_personal_data": has_perm(actor, Perm.EXPORT_PERSONAL_DATA, customer.unit),
         "can_erase_personal_data": has_perm(actor, Perm.ERASE_PERSONAL_DATA, customer.unit),
