@@ -4,7 +4,7 @@ erasure (POST …/erase). Thin: the services check permissions and write the aud
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 
 from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.exports import XLSX_MIME, xlsx_filename
@@ -13,10 +13,6 @@ from kefu.customers.services.personal_data import erase_personal_data, export_pe
 from kefu.customers.services.personal_data_xlsx import personal_data_workbook
 
 router = Router(tags=["customers"])
-
-
-class ExportQuery(Schema):
-    format: str = Field("json", pattern="^(json|xlsx)$")
 
 
 class PersonalDataPartOut(Schema):
@@ -50,18 +46,34 @@ class EraseOut(Schema):
     response={200: PersonalDataOut, **ERRORS},
     summary="A customer's personal data (everything kefu holds about them, unmasked)",
 )
-def personal_data(request: HttpRequest, customer_id: int, query: Query[ExportQuery]) -> Any:
-    """Needs `personal_data.export`; every copy is logged (parts and row counts, no values).
-    `?format=xlsx` returns a workbook with one sheet per table."""
+def personal_data(request: HttpRequest, customer_id: int) -> Any:
+    """Needs `personal_data.export`; every copy is logged (parts and row counts, no values)."""
+    actor = actor_of(request)
+    customer = selectors.get_customer(actor, customer_id)
+    return export_personal_data(actor=actor, customer=customer)
+
+
+@router.get(
+    "/{int:customer_id}/personal-data.xlsx",
+    response=ERRORS,
+    summary="The same copy as an xlsx workbook (a summary sheet, then one sheet per table)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The workbook",
+                "content": {XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def personal_data_xlsx(request: HttpRequest, customer_id: int) -> HttpResponse:
     actor = actor_of(request)
     customer = selectors.get_customer(actor, customer_id)
     document = export_personal_data(actor=actor, customer=customer)
-    if query.format == "xlsx":
-        response = HttpResponse(personal_data_workbook(document), content_type=XLSX_MIME)
-        name = xlsx_filename(f"personal-data-{customer_id}")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return document
+    response = HttpResponse(personal_data_workbook(document), content_type=XLSX_MIME)
+    name = xlsx_filename(f"personal-data-{customer_id}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @router.post(

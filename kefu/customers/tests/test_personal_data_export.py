@@ -125,7 +125,7 @@ def test_export_api_json(world, api_as):
 
 
 def test_export_api_xlsx_has_a_sheet_per_table(world, api_as):
-    r = api_as(world.keeper).get(f"{URL}/{world.customer.pk}/personal-data?format=xlsx")
+    r = api_as(world.keeper).get(f"{URL}/{world.customer.pk}/personal-data.xlsx")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(r.content))
