@@ -18,6 +18,7 @@ import codecs
 import csv
 import os
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,8 +165,32 @@ def _corrupt() -> ImportFailed:
     )
 
 
+def max_unzipped_bytes() -> int:
+    return int(getattr(settings, "KEFU_IMPORT_MAX_UNZIPPED_BYTES", 2 * 1024 * 1024 * 1024))
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """An .xlsx/.ods is a zip: refuse one that would expand past the limit (a zip bomb)
+    before the reader inflates it."""
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _corrupt() from None
+    limit = max_unzipped_bytes()
+    if total > limit:
+        message = _("The workbook expands to more than %(mb)s MB when opened.")
+        hint = _("Split it into smaller files.")
+        mb = f"{limit / 1024 / 1024:g}"
+        raise ImportFailed(f"{message % {'mb': mb}} {hint}", code="import_too_large")
+
+
 def _open_workbook(path: Path) -> Table:
     import python_calamine
+
+    _check_unzipped_size(path)
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))

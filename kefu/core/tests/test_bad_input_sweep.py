@@ -11,12 +11,15 @@ and tickets/tests/test_attachments.py; the cases they lacked are at the end of t
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import zipfile
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kefu.api import api as ninja_api
@@ -293,3 +296,109 @@ def test_a_20_digit_search_is_not_mistaken_for_a_huge_offset(org, make_user, api
     r = api.get("/api/v1/tickets", {"offset": str(10**27)})
     assert r.status_code == 400
     assert r.json()["code"] == "invalid_input"
+
+
+# --- files the import tests did not cover yet ---------------------------------------------
+def _xlsx_with_bomb(padding: int) -> bytes:
+    """A real workbook plus a member of `padding` zero bytes (about 1,000:1 compressed)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["客户名称", "手机/电话"])
+    sheet.write_row(1, 0, ["张三", "13812345678"])
+    book.close()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/media/bomb.bin", b"\0" * padding)
+    return out.getvalue()
+
+
+def _upload(api: Any, name: str, data: bytes, unit_id: int) -> Any:
+    return api.client.post(
+        "/api/v1/imports/customers",
+        {"file": SimpleUploadedFile(name, data), "unit_id": unit_id},
+        headers=api.headers,
+    )
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_inflated(
+    org, make_user, api_as, settings, media
+):
+    from kefu.customers.models import Customer
+
+    settings.KEFU_IMPORT_MAX_UNZIPPED_BYTES = 1024 * 1024
+    data = _xlsx_with_bomb(8 * 1024 * 1024)
+    assert len(data) < 64 * 1024  # small on the wire, 8 MB inflated
+    api = api_as(make_user(Role.MANAGER, org.hq))
+    r = _upload(api, "客户.xlsx", data, org.shanghai.pk)
+    assert r.status_code in {201, 400}, r.content
+    body = r.json()
+    assert "import_too_large" in json.dumps(body) or body.get("status") == "failed", body
+    assert Customer.objects.filter(name="张三").count() == 0
+    settings.KEFU_IMPORT_MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # the same file under a fair cap
+    ok = _upload(api, "客户.xlsx", data, org.shanghai.pk)
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["status"] == "validated", ok.json()
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "data"),
+    [
+        ("csv named xlsx", "a.xlsx", "客户名称,手机/电话\n张三,13812345678\n".encode()),
+        ("truncated xlsx", "a.xlsx", _xlsx_with_bomb(10)[:300]),
+    ],
+)
+def test_malformed_spreadsheets_are_a_failed_job_not_a_500(
+    org, make_user, api_as, media, label, name, data
+):
+    api = api_as(make_user(Role.MANAGER, org.hq))
+    r = _upload(api, name, data, org.shanghai.pk)
+    assert r.status_code in {201, 400, 422}, r.content
+    body = r.json()
+    if r.status_code == 201:
+        assert body["status"] == "failed", body
+        assert body["message"]
+    else:
+        assert body["code"]
+        assert body["message"]
+
+
+def _read(path: Any) -> list[Any]:
+    from kefu.core.imports.reader import map_headers, open_table
+    from kefu.core.imports.registry import Column
+
+    table = open_table(path, filename="a.csv")
+    map_headers(table.headers, [Column("name", "客户名称", required=True)])
+    return list(table.rows)
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "code"),
+    [
+        ("one field", b"x" * (10 * 1024 * 1024), "import_unreadable"),
+        ("many fields", b"a," * (5 * 1024 * 1024), "import_missing_columns"),
+        ("after the header", "客户名称\n".encode() + b"y" * 10_485_760, "import_unreadable"),
+    ],
+)
+def test_a_csv_with_a_10_mb_line_gives_a_clear_error(tmp_path, label, data, code):
+    """Files this big are checked by a worker (202 from the API); the reader is what runs."""
+    from kefu.core.errors import ImportFailed
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFailed) as err:
+        _read(path)
+    assert err.value.code == code
+    assert err.value.message
