@@ -11,3 +11,6 @@ class SlaConfig(AppConfig):
         from kefu.sla.bell import unread_alerts
 
         register_notification_provider(unread_alerts)
+        from kefu.sla.personal_data import register as register_personal_data
+
+        register_personal_data()

@@ -25,6 +25,7 @@ from kefu.members.tests.factories import make_tiers
 from kefu.notifications.services import queue_message
 from kefu.revisits.models import RevisitAnswer, RevisitAttempt, RevisitPlan, RevisitTask
 from kefu.revisits.tests.fixtures import make_script
+from kefu.sla.models import Alert
 from kefu.surveys.models import SatisfactionRating, Survey, SurveyInvitation
 from kefu.tickets.models import Ticket
 from kefu.tickets.services.conversation import add_note, add_reply
@@ -142,6 +143,14 @@ def world(org: Any, make_user: Any, manager: User) -> World:
         context={"name": NAME, "company": "示例"},
         customer=customer,
         related=ticket,
+    )
+    Alert.objects.create(
+        user=agent,
+        ticket=ticket,
+        kind="sla_warning",
+        text=f"{ticket.number} {ticket.title} 即将超时",
+        key=f"warn:{ticket.pk}",
+        created_at=timezone.now(),
     )
     customer.refresh_from_db()
     return World(customer, other, ticket, complaint, member, agent, manager, keeper)

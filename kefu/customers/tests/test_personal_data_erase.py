@@ -82,7 +82,7 @@ def test_the_scan_finds_the_data_before_the_erase(world):
     found = scan(SECRETS)
     tables = {f.split(".")[1].split(":")[0] for f in found}
     # the scan does look everywhere the data lives (and so proves the erase below)
-    for table in ("Customer", "Ticket", "TicketEvent", "Member", "OutboxMessage", "RevisitTask"):
+    for table in ("Customer", "Ticket", "TicketEvent", "Member", "OutboxMessage", "Alert"):
         assert table in tables, found
 
 

@@ -46,6 +46,7 @@ EXPECTED_COUNTS = {
     "revisits": {"revisit_tasks": 1, "revisit_attempts": 1, "revisit_answers": 3},
     "surveys": {"survey_invitations": 1, "survey_answers": 1},
     "notifications": {"notifications": 1, "notification_opt_outs": 0},
+    "sla": {},
 }
 
 
