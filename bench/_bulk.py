@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -151,3 +152,38 @@ class Progress:
             print(f"  {self.label}: {self.done:,} in {seconds:.1f} s ({rate:,.0f} rows/s)")
             sys.stdout.flush()
         return seconds
+
+
+@contextmanager
+def secondary_indexes_dropped(tables: Sequence[str], *, enabled: bool) -> Iterator[int]:
+    """PostgreSQL, when `enabled`: drop the tables' plain (non-unique, non-constraint)
+    indexes for the load and recreate each from its own definition in pg_indexes afterwards
+    (also after an error), so they come back exactly as the migrations made them. Yields how
+    many were dropped (0 on SQLite or when not enabled)."""
+    if not enabled or connection.vendor != "postgresql":
+        yield 0
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+            "AND i.indexdef NOT LIKE 'CREATE UNIQUE%%' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname) "
+            "ORDER BY i.indexname",
+            [list(tables)],
+        )
+        found = cursor.fetchall()
+        for name, _ddl in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    print(f"  dropped {len(found)} indexes for the load; they are rebuilt at the end")
+    print("  (if this run is killed, recreate them with:)", *(d for _n, d in found), sep="\n    ")
+    try:
+        yield len(found)
+    finally:
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside an outer transaction
+            for _name, ddl in found:
+                cursor.execute(ddl)
+        print(f"  rebuilt {len(found)} indexes in {time.perf_counter() - start:.1f} s")

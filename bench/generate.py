@@ -10,7 +10,9 @@ are written in committed chunks, by COPY on PostgreSQL and executemany on SQLite
 index and constraint of the migrations in place. Primary keys come from each table's
 sequence and ticket numbers continue the daily counters (TicketCounter), so the application
 creates tickets afterwards without clashes. A database that already holds generated data is
-refused unless --append is given. Prints progress (rows/s) and a summary.
+refused unless --append is given. Prints progress (rows/s) and a summary. --drop-indexes
+(PostgreSQL) drops the big tables' plain indexes during the load and rebuilds them from
+their own definitions (pg_indexes) at the end; unique indexes and constraints stay.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ CHUNK = 20_000
 TZ = ZoneInfo("Asia/Shanghai")
 
 ACTION = "bench.generate"  # the audit action that marks a generated database
+BIG_TABLES = (
+    "customers_customer", "customers_customerphone", "members_member", "members_purchase",
+    "tickets_ticket", "tickets_ticketevent",
+)  # fmt: skip
 ITEMS = ["电饭煲", "空气净化器", "洗衣机", "冰箱", "电热水器", "净水器", "电风扇", "吸尘器"]
 
 
@@ -277,10 +283,11 @@ def save_counters(org: Org) -> None:
 
 def run(*, tickets_n: int, customers_n: int, members_n: int, purchases_n: int,
         events: int = 4, long: int = 5, seed: int = 20261122, append: bool = False,
-        quiet: bool = False) -> dict[str, Any]:  # fmt: skip
+        drop_indexes: bool = False, quiet: bool = False) -> dict[str, Any]:  # fmt: skip
     """Generate into the current database (Django set up, demo company loaded)."""
     from django.db import connection
 
+    from bench._bulk import secondary_indexes_dropped
     from kefu.core.choices import Via
     from kefu.core.context import Origin, origin
     from kefu.core.services.audit import record_audit
@@ -292,10 +299,11 @@ def run(*, tickets_n: int, customers_n: int, members_n: int, purchases_n: int,
         with connection.cursor() as cursor:  # this session only: chunks need no flush each
             cursor.execute("SET synchronous_commit TO off")
     out: dict[str, Any] = {"database": connection.vendor}
-    out["customers"] = customers(customers_n, now, rng, quiet) if customers_n else 0
-    out["purchases"] = members(members_n, purchases_n, now, rng, quiet) if members_n else 0
-    out["members"] = members_n
-    out["tickets"], out["events"] = tickets(tickets_n, events, long, now, rng, quiet)
+    with secondary_indexes_dropped(BIG_TABLES, enabled=drop_indexes):
+        out["customers"] = customers(customers_n, now, rng, quiet) if customers_n else 0
+        out["purchases"] = members(members_n, purchases_n, now, rng, quiet) if members_n else 0
+        out["members"] = members_n
+        out["tickets"], out["events"] = tickets(tickets_n, events, long, now, rng, quiet)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -322,6 +330,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--long-tickets", type=int, default=8, help="open, 50 events each")
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--append", action="store_true", help="add to generated data")
+    parser.add_argument(
+        "--drop-indexes",
+        action="store_true",
+        help="PostgreSQL: drop the plain indexes of the big tables during the load and "
+        "rebuild them from their definitions at the end (for a fresh load)",
+    )
     args = parser.parse_args(argv)
     if min(args.tickets, args.customers, args.purchases, args.long_tickets) < 0:
         parser.error("counts must not be negative")
@@ -331,7 +345,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     setup()
     out = run(tickets_n=args.tickets, customers_n=args.customers, members_n=members_n,
               purchases_n=args.purchases if members_n else 0, events=args.events_per_ticket,
-              long=args.long_tickets, seed=args.seed, append=args.append)  # fmt: skip
+              long=args.long_tickets, seed=args.seed, append=args.append,
+              drop_indexes=args.drop_indexes)  # fmt: skip
     print(" | ".join(f"{key} {value:,}" if isinstance(value, int) else f"{key} {value}"
                      for key, value in out.items()))  # fmt: skip
     return out

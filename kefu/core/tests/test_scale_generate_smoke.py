@@ -102,3 +102,25 @@ def test_the_app_lists_opens_and_creates_tickets_afterwards(demo: dict[str, int]
     assert made.status_code == 201, made.content
     assert Ticket.objects.count() == before + 1
     assert Ticket.objects.filter(number=made.json()["number"]).count() == 1
+
+
+def _index_definitions() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "ORDER BY indexname",
+                [list(generate.BIG_TABLES)],
+            )
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        return list(cursor.fetchall())
+
+
+def test_dropped_indexes_come_back_exactly(demo: dict[str, int]) -> None:
+    before = _index_definitions()
+    out = _generate(drop_indexes=True)
+    assert out["tickets"] == 304
+    assert _index_definitions() == before
