@@ -121,8 +121,10 @@ def _snapshot_id(snapshot: Any) -> Any:
 
 
 def register() -> None:
+    from kefu.core.templatetags.kefu_labels import register_action_labels
     from kefu.customers.personal_data_registry import register_personal_data_provider
 
+    register_action_labels({"personal_data.erase": gettext_lazy("Erased personal data")})
     register_personal_data_provider(
         "archive",
         gettext_lazy("Customer archive"),

@@ -91,3 +91,11 @@ def test_erase_then_the_page_shows_the_erased_state(world, ui):
     again = client.get(f"/customers/{world.customer.pk}/erase/")
     assert again.status_code == 409
     assert 'name="confirm_name"' not in again.content.decode()
+
+
+def test_the_audit_log_names_the_erase(world, ui):
+    client = ui(world.manager)
+    client.post(f"/customers/{world.customer.pk}/erase/", {"confirm_name": NAME, "reason": REASON})
+    html = client.get("/settings/audit/", {"action": "personal_data."}).content.decode()
+    assert "Erased personal data" in html
+    assert NAME not in html
