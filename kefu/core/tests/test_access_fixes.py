@@ -34,7 +34,10 @@ def test_audit_page_shows_changes_keyed_by_a_reverse_relation(org: Any, admin_us
     assert "李四" in response.content.decode()
 
 
-def test_cancelling_someone_elses_import_is_404_and_leaves_it(org: Any, make_user: Any) -> None:
+def test_cancelling_someone_elses_import_is_404_and_leaves_it(
+    org: Any, make_user: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     owner = make_user(Role.RECORDS_KEEPER, org.south)
     job = ImportJob.objects.create(
         importer="customers",

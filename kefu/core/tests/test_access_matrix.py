@@ -60,7 +60,8 @@ class World:
 
 
 @pytest.fixture
-def world(org: Any, admin_user: User, make_user: Any) -> World:
+def world(org: Any, admin_user: User, make_user: Any, settings: Any, tmp_path: Any) -> World:
+    settings.MEDIA_ROOT = tmp_path  # attachments and import files stay out of var/
     tiers = make_tiers()
     south_dept = Department.objects.create(unit=org.south, code="D-CS-S", name="华南客服部")
     own = build_side(
