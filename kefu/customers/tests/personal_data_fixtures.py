@@ -30,6 +30,7 @@ from kefu.surveys.models import SatisfactionRating, Survey, SurveyInvitation
 from kefu.tickets.models import Ticket
 from kefu.tickets.services.conversation import add_note, add_reply
 from kefu.tickets.services.intake import create_ticket
+from kefu.tickets.services.work import update_ticket
 
 __all__ = ["SECRETS", "World", "manager", "world"]
 
@@ -110,6 +111,7 @@ def world(org: Any, make_user: Any, manager: User) -> World:
         contact_phone=PHONE,
         contact_email=EMAIL,
     )
+    update_ticket(actor=agent, ticket=ticket, title=f"{NAME} 来电 {PHONE}（已核实）")
     add_reply(actor=agent, ticket=ticket, body=f"{NAME}您好，已为您登记。")
     add_note(actor=agent, ticket=ticket, body=f"内部：{NAME} 的身份证 {ID_NUMBER}")
     complaint = create_ticket(

@@ -111,7 +111,7 @@ def test_erase_keeps_the_row_tickets_and_financial_records(world):
     t = Ticket.objects.get(pk=world.ticket.pk)
     assert (t.number, t.status, t.customer_id) == (world.ticket.number, world.ticket.status, c.pk)
     assert (t.contact_name, t.contact_phone, t.contact_email) == ("", "", "")
-    assert t.title == "*** 来电 ***"
+    assert t.title == "*** 来电 ***（已核实）"
     assert Ticket.objects.filter(customer=c).count() == 2
     assert _figures(world.manager) == before
     m = Member.objects.get(pk=world.member.pk)

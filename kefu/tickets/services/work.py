@@ -57,6 +57,7 @@ ALLOWED_STATUS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset(),
 }
 UPDATABLE = ("title", "description", "category", "priority", "reference", "type")
+FREE_TEXT_FIELDS = ("title", "description")
 
 
 def _assign_locked(*, actor: User, locked: Ticket, assignee: User | None) -> bool:
@@ -279,11 +280,23 @@ def update_ticket(
                 Complaint.objects.get_or_create(ticket=locked, defaults={"demand": ""})
             add_event(ticket=locked, kind=EventKind.FIELDS, actor=actor, data=changes)
             record_audit(
-                actor=actor, action="ticket.update", obj=locked, unit=locked.unit, changes=changes
+                actor=actor,
+                action="ticket.update",
+                obj=locked,
+                unit=locked.unit,
+                changes=_audit_changes(changes),
             )
             save(locked)
     sync_back(ticket, locked)
     return ticket
+
+
+def _audit_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """The append-only log says which texts changed; the texts themselves (which may name
+    the customer) stay on the timeline, where erasing the customer's data masks them."""
+    texts = sorted(k for k in changes if k in FREE_TEXT_FIELDS)
+    kept = {k: v for k, v in changes.items() if k not in FREE_TEXT_FIELDS}
+    return {**kept, "texts": texts} if texts else kept
 
 
 def _value(ticket: Ticket, key: str) -> Any:
