@@ -161,7 +161,7 @@ def test_hostile_text_in_every_json_write_is_never_a_5xx(seeded, client, label):
     assert not failures, "\n".join(failures)
     assert sum(statuses.values()) == len(WRITES)
     if label not in {"nul", "surrogate", "huge"}:
-        assert statuses[2] > 10, statuses  # the sweep reaches real writes, not only 4xx
+        assert statuses[2] >= 8, statuses  # the sweep reaches real writes, not only 4xx
 
 
 def test_gbk_bodies_are_never_a_5xx(seeded, client):
