@@ -24,6 +24,7 @@ SHOWN_AS_TEXT = {
     "knowledge-article": xss_world.SCRIPT,
     "knowledge-list": xss_world.SCRIPT,
     "member": xss_world.SVG,
+    "revisit-task": xss_world.SCRIPT,
     "public-kb-list": xss_world.SCRIPT,
     "public-kb-article": xss_world.SCRIPT,
 }
@@ -46,7 +47,7 @@ def _check(page: Any, label: str, url: str, dialogs: list[str], shot: Path) -> N
     )
     assert not [h for h in links if h.strip().lower().startswith("javascript:")], label
     if label == "dashboard":  # ECharts draws under the policy (no eval, no inline script)
-        page.wait_for_selector("[data-chart] svg")
+        page.wait_for_selector("[data-chart] svg", state="attached")
     page.screenshot(path=str(shot / f"xss-{label}.png"), full_page=True)
 
 

@@ -5,6 +5,7 @@ pages that render them. Shared by the HTML test (test_xss_rendering) and the bro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -92,6 +93,7 @@ def build(admin: User, unit: OrgUnit, hq: OrgUnit) -> XssWorld:
     # Notification texts are (sandboxed) templates themselves: {{7*7}} is refused there.
     plain = ALL.replace(TEMPLATE, "")
     save_template(actor=admin, key=key, subject=plain, body=f"{{{{ name }}}} {plain}")
+    revisit_task_id = _answered_revisit(admin, unit, hq, customer)
     world = XssWorld(admin, ticket.pk, customer.pk, article.pk, member.pk, key)
     world.pages = {
         "ticket": reverse("tickets:detail", args=[ticket.pk]),
@@ -105,6 +107,8 @@ def build(admin: User, unit: OrgUnit, hq: OrgUnit) -> XssWorld:
         "member": reverse("members:detail", args=[member.pk]),
         "member-list": reverse("members:list"),
         "template": reverse("notifications:template_edit", args=[key]),
+        "revisit-task": reverse("revisits:task", args=[revisit_task_id]),
+        "surveys": reverse("surveys:results"),
         "dashboard": reverse("reports:dashboard"),
         "home": reverse("core:home"),
     }
@@ -115,6 +119,62 @@ def build(admin: User, unit: OrgUnit, hq: OrgUnit) -> XssWorld:
         "public-new-ticket": reverse("public:new") + "?title=" + quote(SCRIPT),
     }
     return world
+
+
+def _answered_revisit(admin: User, unit: OrgUnit, hq: OrgUnit, customer: Any) -> int:
+    """A revisit of a resolved repair ticket, completed with the payload as the free-text
+    answer and the remarks."""
+    from datetime import timedelta
+
+    from kefu.core.choices import Role
+    from kefu.core.services.users import create_user
+    from kefu.revisits.models import RevisitTask
+    from kefu.revisits.services import complete_task, generate_for_plan, save_plan
+    from kefu.revisits.tests.fixtures import make_script
+    from kefu.tickets.services.intake import create_ticket
+    from kefu.tickets.services.work import change_status
+
+    agent = create_user(
+        actor=admin,
+        username="rv-agent",
+        password="s3cret-pass-123",
+        display_name=SHORT,
+        unit=unit,
+        role=Role.AGENT,
+    )
+    script = make_script(admin)
+    plan = save_plan(
+        actor=admin,
+        fields={
+            "name": "XSS 回访",
+            "kind": "after_resolution",
+            "params": {"business_days": 2, "ticket_types": ["repair"], "sampling_rate": 1.0},
+            "script": script,
+            "unit": hq,
+        },
+        pool=[agent],
+    )
+    ticket = create_ticket(
+        actor=admin,
+        unit=unit,
+        type="repair",
+        channel="phone",
+        title="回访用工单",
+        customer=customer,
+    )
+    change_status(actor=admin, ticket=ticket, status="resolved", reason=ALL)
+    ticket.refresh_from_db()
+    assert ticket.resolved_at is not None
+    generate_for_plan(actor=None, plan=plan, now=ticket.resolved_at + timedelta(days=10))
+    task = RevisitTask.objects.get(ticket=ticket)
+    rating, choice, text = script.questions.values_list("pk", flat=True)
+    complete_task(
+        actor=admin,
+        task=task,
+        answers={str(rating): "2", str(choice): "未解决", str(text): ALL},
+        notes=ALL,
+    )
+    return task.pk
 
 
 def problems(html: str) -> list[str]:
