@@ -26,6 +26,8 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
         return hashed_files, manifest_hash
 
     def stored_name(self, name: str) -> str:
+        if not self.hashed_files:  # no manifest (or tests): never hash from STATIC_ROOT's files
+            return name
         try:
             return str(super().stored_name(name))
         except ValueError:  # not collected yet: the plain name, found by the finders
