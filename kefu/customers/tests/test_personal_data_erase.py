@@ -178,7 +178,7 @@ def test_confirm_name_must_match(world, api_as):
     )
     assert r.status_code == 400
     assert r.json()["code"] == "confirm_name_mismatch"
-    assert "name" in r.json()["message"]
+    assert "名称" in r.json()["message"]  # zh-hans by default: "输入的名称与客户名称不一致…"
     assert Customer.objects.get(pk=world.customer.pk).erased_at is None
     assert not AuditEvent.objects.filter(action="personal_data.erase").exists()
 
