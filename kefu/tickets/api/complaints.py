@@ -4,7 +4,7 @@ the case library. Wired in kefu/api.py with `api.add_router("/", complaints.rout
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +15,7 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import require_perm
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets import selectors_complaints as selectors
+from kefu.tickets.api.idempotent import IdempotencyKey, respond_once
 from kefu.tickets.services import complaints as services
 
 router = Router(tags=["complaints"])
@@ -111,17 +112,36 @@ def _state(ticket: Any, request: HttpRequest) -> dict[str, Any]:
     response={200: ComplaintOut, **ERRORS},
     summary="Take a step of the complaint closed loop",
 )
-def transition(request: HttpRequest, ticket_id: int, payload: TransitionIn) -> Any:
+def transition(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: TransitionIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     actor = actor_of(request)
     ticket = ticket_selectors.get_ticket(actor, ticket_id)
-    services.transition(
-        actor=actor,
+
+    def write() -> tuple[int, ComplaintOut]:
+        services.transition(
+            actor=actor,
+            ticket=ticket,
+            action=payload.action,
+            fields=dict(payload.model_extra or {}),
+            expected_version=payload.version,
+        )
+        state = _state(ticket, request)
+        return 200, ComplaintOut.model_validate(state, context={"request": request})
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="complaint.transition",
         ticket=ticket,
-        action=payload.action,
-        fields=dict(payload.model_extra or {}),
-        expected_version=payload.version,
+        body=payload.model_dump(),
+        write=write,
     )
-    return _state(ticket, request)
 
 
 @router.get(

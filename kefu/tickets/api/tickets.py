@@ -1,5 +1,7 @@
-"""Tickets API: create (idempotent), list, detail, timeline, and the work actions."""
+"""Tickets API: create, list, detail, timeline, and the work actions; every write honours
+an optional Idempotency-Key."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -18,6 +20,7 @@ from kefu.core.security import harden_file_response
 from kefu.core.selectors import org as org_selectors
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
+from kefu.tickets.api.idempotent import IdempotencyKey, respond_once
 from kefu.tickets.api.pagination import TicketPagination
 from kefu.tickets.models import Attachment, Category, Queue, TicketEvent
 from kefu.tickets.schemas import (
@@ -39,7 +42,6 @@ from kefu.tickets.services.attachments import served_content_type
 router = Router(tags=["tickets"])
 
 IfMatch = Annotated[str | None, params.Header(None, alias="If-Match")]
-IdempotencyKey = Annotated[str | None, params.Header(None, alias="Idempotency-Key")]
 
 
 class TicketFilter(Schema):
@@ -158,6 +160,15 @@ def ticket_events(request: HttpRequest, ticket_id: int) -> Any:
     return list(selectors.ticket_events(selectors.get_ticket(actor_of(request), ticket_id)))
 
 
+def _out(request: HttpRequest, ticket_id: int, response: HttpResponse) -> TicketOut:
+    ticket = _detail(request, ticket_id, response)
+    return TicketOut.model_validate(ticket, context={"request": request})
+
+
+def _event_out(request: HttpRequest, event: TicketEvent) -> EventOut:
+    return EventOut.model_validate(event, context={"request": request})
+
+
 @router.patch("/{ticket_id}", response={200: TicketOut, **ERRORS})
 def patch_ticket(
     request: HttpRequest,
@@ -165,75 +176,154 @@ def patch_ticket(
     payload: TicketPatch,
     response: HttpResponse,
     if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     actor = actor_of(request)
     ticket = selectors.get_ticket(actor, ticket_id)
     fields = payload.dict(exclude_unset=True)
-    if "category_id" in fields:
-        fields["category"] = _lookup(Category, fields.pop("category_id"), "category_id")
-    work.update_ticket(
-        actor=actor, ticket=ticket, expected_version=_version(if_match, None), **fields
+    version = _version(if_match, None)
+
+    def write() -> tuple[int, TicketOut]:
+        if "category_id" in fields:
+            fields["category"] = _lookup(Category, fields.pop("category_id"), "category_id")
+        work.update_ticket(actor=actor, ticket=ticket, expected_version=version, **fields)
+        return 200, _out(request, ticket_id, response)
+
+    body = {"fields": payload.dict(exclude_unset=True), "version": version}
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.update",
+        ticket=ticket,
+        body=body,
+        write=write,
     )
-    return _detail(request, ticket_id, response)
 
 
 def _message(
     request: HttpRequest,
+    response: HttpResponse,
     ticket_id: int,
     payload: MessageIn,
     if_match: str | None,
+    idempotency_key: str | None,
     service: Callable[..., TicketEvent],
 ) -> Any:
     actor = actor_of(request)
-    event = service(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        body=payload.body,
-        next_follow_up_at=payload.next_follow_up_at,
-        expected_version=_version(if_match, payload.expected_version),
+    ticket = selectors.get_ticket(actor, ticket_id)
+    version = _version(if_match, payload.expected_version)
+
+    def write() -> tuple[int, EventOut]:
+        event = service(
+            actor=actor,
+            ticket=ticket,
+            body=payload.body,
+            next_follow_up_at=payload.next_follow_up_at,
+            expected_version=version,
+        )
+        return 201, _event_out(request, event)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation=f"ticket.{service.__name__}",
+        ticket=ticket,
+        body={**payload.dict(), "expected_version": version},
+        write=write,
     )
-    return Status(201, event)
 
 
 @router.post("/{ticket_id}/replies", response={201: EventOut, **ERRORS})
 def add_reply(
-    request: HttpRequest, ticket_id: int, payload: MessageIn, if_match: IfMatch = None
+    request: HttpRequest,
+    ticket_id: int,
+    payload: MessageIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    return _message(request, ticket_id, payload, if_match, work.add_reply)
+    return _message(
+        request, response, ticket_id, payload, if_match, idempotency_key, work.add_reply
+    )
 
 
 @router.post("/{ticket_id}/notes", response={201: EventOut, **ERRORS})
 def add_note(
-    request: HttpRequest, ticket_id: int, payload: MessageIn, if_match: IfMatch = None
+    request: HttpRequest,
+    ticket_id: int,
+    payload: MessageIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
-    return _message(request, ticket_id, payload, if_match, work.add_note)
+    return _message(request, response, ticket_id, payload, if_match, idempotency_key, work.add_note)
 
 
 @router.post("/{ticket_id}/calls", response={201: EventOut, **ERRORS})
-def log_call(request: HttpRequest, ticket_id: int, payload: CallIn) -> Any:
+def log_call(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: CallIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     actor = actor_of(request)
-    event = work.log_call(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        body=payload.body,
-        direction=payload.direction,
-        next_follow_up_at=payload.next_follow_up_at,
-        expected_version=payload.expected_version,
+    ticket = selectors.get_ticket(actor, ticket_id)
+
+    def write() -> tuple[int, EventOut]:
+        event = work.log_call(
+            actor=actor,
+            ticket=ticket,
+            body=payload.body,
+            direction=payload.direction,
+            next_follow_up_at=payload.next_follow_up_at,
+            expected_version=payload.expected_version,
+        )
+        return 201, _event_out(request, event)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.log_call",
+        ticket=ticket,
+        body=payload.dict(),
+        write=write,
     )
-    return Status(201, event)
 
 
 @router.post("/{ticket_id}/follow-ups", response={201: EventOut, **ERRORS})
-def schedule_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Any:
+def schedule_follow_up(
+    request: HttpRequest,
+    ticket_id: int,
+    payload: FollowUpIn,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     actor = actor_of(request)
-    event = work.schedule_follow_up(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        at=payload.at,
-        note=payload.note,
-        expected_version=payload.expected_version,
+    ticket = selectors.get_ticket(actor, ticket_id)
+
+    def write() -> tuple[int, EventOut]:
+        event = work.schedule_follow_up(
+            actor=actor,
+            ticket=ticket,
+            at=payload.at,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        )
+        return 201, _event_out(request, event)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.schedule_follow_up",
+        ticket=ticket,
+        body=payload.dict(),
+        write=write,
     )
-    return Status(201, event)
 
 
 @router.post("/{ticket_id}/assign", response={200: TicketOut, **ERRORS})
@@ -243,15 +333,30 @@ def assign(
     payload: AssignIn,
     response: HttpResponse,
     if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     actor = actor_of(request)
-    work.assign_ticket(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
-        expected_version=_version(if_match, payload.expected_version),
+    ticket = selectors.get_ticket(actor, ticket_id)
+    version = _version(if_match, payload.expected_version)
+
+    def write() -> tuple[int, TicketOut]:
+        work.assign_ticket(
+            actor=actor,
+            ticket=ticket,
+            assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
+            expected_version=version,
+        )
+        return 200, _out(request, ticket_id, response)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.assign",
+        ticket=ticket,
+        body={**payload.dict(), "expected_version": version},
+        write=write,
     )
-    return _detail(request, ticket_id, response)
 
 
 @router.post("/{ticket_id}/transfer", response={200: TicketOut, **ERRORS})
@@ -261,20 +366,35 @@ def transfer(
     payload: TransferIn,
     response: HttpResponse,
     if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     actor = actor_of(request)
-    department = _lookup(Department, payload.department_id, "department_id", is_active=True)
-    assert department is not None
-    work.transfer_ticket(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        department=department,
-        queue=_lookup(Queue, payload.queue_id, "queue_id", is_active=True),
-        assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
-        reason=payload.reason,
-        expected_version=_version(if_match, payload.expected_version),
+    ticket = selectors.get_ticket(actor, ticket_id)
+    version = _version(if_match, payload.expected_version)
+
+    def write() -> tuple[int, TicketOut]:
+        department = _lookup(Department, payload.department_id, "department_id", is_active=True)
+        assert department is not None
+        work.transfer_ticket(
+            actor=actor,
+            ticket=ticket,
+            department=department,
+            queue=_lookup(Queue, payload.queue_id, "queue_id", is_active=True),
+            assignee=_lookup(User, payload.assignee_id, "assignee_id", is_active=True),
+            reason=payload.reason,
+            expected_version=version,
+        )
+        return 200, _out(request, ticket_id, response)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.transfer",
+        ticket=ticket,
+        body={**payload.dict(), "expected_version": version},
+        write=write,
     )
-    return _detail(request, ticket_id, response)
 
 
 @router.post("/{ticket_id}/status", response={200: TicketOut, **ERRORS})
@@ -284,16 +404,39 @@ def change_status(
     payload: StatusIn,
     response: HttpResponse,
     if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     actor = actor_of(request)
-    work.change_status(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        status=payload.status,
-        reason=payload.reason,
-        expected_version=_version(if_match, payload.expected_version),
+    ticket = selectors.get_ticket(actor, ticket_id)
+    version = _version(if_match, payload.expected_version)
+
+    def write() -> tuple[int, TicketOut]:
+        work.change_status(
+            actor=actor,
+            ticket=ticket,
+            status=payload.status,
+            reason=payload.reason,
+            expected_version=version,
+        )
+        return 200, _out(request, ticket_id, response)
+
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.change_status",
+        ticket=ticket,
+        body={**payload.dict(), "expected_version": version},
+        write=write,
     )
-    return _detail(request, ticket_id, response)
+
+
+def _file_digest(file: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 @router.post("/{ticket_id}/attachments", response={201: EventOut, **ERRORS})
@@ -301,17 +444,32 @@ def upload_attachment(
     request: HttpRequest,
     ticket_id: int,
     file: File[UploadedFile],
+    response: HttpResponse,
     note: Form[str] = "",
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Attach a file to the ticket (as an internal note carrying the file)."""
     actor = actor_of(request)
-    event = work.add_note(
-        actor=actor,
-        ticket=selectors.get_ticket(actor, ticket_id),
-        body=note or (file.name or "attachment"),
-        files=[file],
+    ticket = selectors.get_ticket(actor, ticket_id)
+
+    def write() -> tuple[int, EventOut]:
+        event = work.add_note(
+            actor=actor, ticket=ticket, body=note or (file.name or "attachment"), files=[file]
+        )
+        return 201, _event_out(request, selectors.ticket_events(event.ticket).get(pk=event.pk))
+
+    body = {"note": note, "name": file.name, "size": file.size}
+    if idempotency_key:
+        body["sha256"] = _file_digest(file)
+    return respond_once(
+        request,
+        response,
+        key=idempotency_key,
+        operation="ticket.upload_attachment",
+        ticket=ticket,
+        body=body,
+        write=write,
     )
-    return Status(201, selectors.ticket_events(event.ticket).get(pk=event.pk))
 
 
 @router.get("/{ticket_id}/attachments/{attachment_id}", response={200: None, **ERRORS})

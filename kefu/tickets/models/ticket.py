@@ -156,12 +156,19 @@ class TicketCounter(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A retried POST with the same key returns the first result and creates nothing."""
+    """A retried write with the same key returns the first result and writes nothing.
+
+    Create keeps `ticket` (the created ticket) and answers from it; every other write of the
+    tickets API stores its `operation`, its target `ticket` and the first answer
+    (`response_status`, `response_body`), replayed as is."""
 
     user = models.ForeignKey(_USER, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE, related_name="+")
+    operation = models.CharField(max_length=40, default="ticket.create")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
