@@ -8,6 +8,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from kefu.core.schedule import register_periodic
 from kefu.tickets.mailout import MailRejected, MailSendFailed, deliver_reply_mail
 
 
@@ -33,3 +34,21 @@ def send_reply_mail(event_id: int, attempt: int = 1) -> str:
                 event_id, attempt + 1
             )
         raise
+
+
+@task()
+def purge_idempotency_keys() -> int:
+    """Delete Idempotency-Key records (of every ticket write) older than
+    settings.KEFU_IDEMPOTENCY_KEY_DAYS (30 by default)."""
+    from kefu.tickets.services.idempotency import KEEP_DAYS, purge_keys
+
+    return purge_keys(keep_days=int(getattr(settings, "KEFU_IDEMPOTENCY_KEY_DAYS", KEEP_DAYS)))
+
+
+register_periodic(
+    "tickets.purge_idempotency_keys",
+    purge_idempotency_keys,
+    every=timedelta(days=1),
+    offset=timedelta(hours=3, minutes=40),
+    description="Delete Idempotency-Key records past their keeping time (30 days).",
+)

@@ -191,3 +191,22 @@ def test_complaint_transition_retry_replays(people: Any, api_as: Any) -> None:
     assert _events(t) == events
     t.refresh_from_db()
     assert t.version == 2
+
+
+def test_purge_runs_daily_as_a_periodic_job(agent, ticket, api_as):
+    from kefu.core.schedule import periodic_jobs
+
+    job = next(j for j in periodic_jobs() if j.name == "tickets.purge_idempotency_keys")
+    assert job.every == timedelta(days=1)
+    _send(api_as(agent), "post", ticket, "replies", {"body": "您好"}, "fresh")
+    assert job.task.call() == 0
+    assert IdempotencyKey.objects.count() == 1
+
+
+def test_purge_keeping_time_comes_from_settings(agent, ticket, api_as, settings):
+    from kefu.tickets.tasks import purge_idempotency_keys
+
+    _send(api_as(agent), "post", ticket, "replies", {"body": "您好"}, "fresh")
+    settings.KEFU_IDEMPOTENCY_KEY_DAYS = -1
+    assert purge_idempotency_keys.call() == 1
+    assert IdempotencyKey.objects.count() == 0
