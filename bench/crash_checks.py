@@ -115,7 +115,7 @@ class Report:
             ("acknowledged (2xx)", self.acknowledged),
             ("applied, answer lost", self.applied_unacked),
             ("retried attempts", self.retried),
-            ("create retries replayed by key", self.replayed),
+            ("retries replayed by key (creates and updates)", self.replayed),
             ("rejected (4xx)", self.rejected),
             ("never answered", self.still_pending),
             ("acknowledged and found", self.found),

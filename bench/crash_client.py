@@ -5,12 +5,14 @@ A logical request is acknowledged when one of its attempts got a 2xx answer; unt
 is pending (no answer: the server was killed, the connection reset, a timeout, a 5xx) and
 the harness sends it again after the restart with the same Idempotency-Key and body.
 
-Only ticket creation honours Idempotency-Key on the server. Updates (replies, status
-changes, assignments) are made safe to retry by the version precondition instead: each is
-sent with `expected_version`, so a retry of an update that did commit answers 409 and
-changes nothing. Before resending an update whose first attempt got no answer, the harness
-looks at the ticket's timeline for the update's unique marker; only if it is absent is the
-update sent again (then with the ticket's current version).
+Every ticket write honours Idempotency-Key on the server. An update (reply, status change,
+assignment) is sent with `expected_version`, and a retry sends the first attempt's exact
+body (the same version) with the same key: if the first attempt committed, the server
+replays its answer (Idempotent-Replayed) and writes nothing. If it did not commit and the
+version moved meanwhile (409 ticket_stale), the version/marker safety still applies: the
+harness looks at the ticket's timeline for the update's unique marker (or at the assignee);
+only if it is absent is the update sent again, with the ticket's current version and still
+the same key (a failed write keeps no key on the server).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Req:
     ticket_id: int | None = None
     number: str = ""
     error: str = ""
+    sent_body: dict[str, Any] | None = None  # an update's body as sent (with its version)
 
 
 @dataclass
@@ -76,7 +79,7 @@ class Ledger:
     tickets: dict[str, Ticket] = field(default_factory=dict)
     sent: int = 0  # HTTP attempts of logical requests
     retried: int = 0  # attempts after the first
-    replayed: int = 0  # create retries answered with the first ticket (Idempotent-Replayed)
+    replayed: int = 0  # retries answered with the first answer (Idempotent-Replayed)
 
     def pending(self) -> list[Req]:
         with self.lock:
@@ -211,6 +214,13 @@ def _assigned(api: Api, ticket_id: int, agent_id: int) -> bool:
     return bool(answer.get("assignee_id") == agent_id)
 
 
+def _done(api: Api, req: Req, ticket_id: int, agent_id: int) -> bool:
+    """Whether the update is on the ticket already (its marker, or the assignee)."""
+    if req.kind == "assign":
+        return _assigned(api, ticket_id, agent_id)
+    return _marker_present(api, ticket_id, req.marker)
+
+
 def send(api: Api, ledger: Ledger, req: Req, agent_id: int) -> None:
     """One attempt at `req`; NoAnswer leaves it pending for a retry after the restart."""
     retry = req.attempts > 0
@@ -219,27 +229,26 @@ def send(api: Api, ledger: Ledger, req: Req, agent_id: int) -> None:
         ledger.sent += 1
         ledger.retried += int(retry)
     headers = {"Idempotency-Key": req.key}
-    if req.kind != "create":
-        ticket_id = int(req.path.split("/")[4])
-        if retry and req.state == PENDING:
-            done = (
-                _assigned(api, ticket_id, agent_id)
-                if req.kind == "assign"
-                else _marker_present(api, ticket_id, req.marker)
-            )
-            if done:  # the first attempt committed; its answer was lost
-                _applied_unacked(ledger, req)
-                return
-        body = {**req.body, "expected_version": _version(api, ticket_id)}
-    else:
+    ticket_id = 0
+    if req.kind == "create":
         body = req.body
+    else:
+        ticket_id = int(req.path.split("/")[4])
+        if req.sent_body is None:  # the first attempt, or the retry after a stale version
+            req.sent_body = {**req.body, "expected_version": _version(api, ticket_id)}
+        body = req.sent_body  # a retry: the same key and body, replayed if it committed
     code, answer = api.call("POST", req.path, body, headers)
     if 200 <= code < 300:
-        if api.replayed:  # a retry of a create that had committed: the first ticket back
+        if api.replayed:  # a retry of a write that had committed: its first answer back
             with ledger.lock:
                 ledger.replayed += 1
         _acked(ledger, req, code, answer)
     elif code == 409 and req.kind != "create" and answer.get("code") == "ticket_stale":
+        # not committed under this key (it would have replayed) and the version moved
+        if _done(api, req, ticket_id, agent_id):  # the marker safety net all the same
+            _applied_unacked(ledger, req)
+            return
+        req.sent_body = None
         raise NoAnswer("409 ticket_stale: the version moved; look again after the restart")
     else:
         _rejected(ledger, req, code, answer)
