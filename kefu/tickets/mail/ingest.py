@@ -166,7 +166,8 @@ def _ignore(mail: ParsedMail, ticket: Ticket | None, reason: str) -> IngestResul
         action="mail.ignored",
         object_type="mail",
         object_id=mail.message_id[:64],
-        object_repr=f"{mail.from_address}: {mail.subject}"[:200],
+        # no sender or subject: the audit log cannot be erased (the mail is not kept)
+        object_repr=f"mail {mail.message_id}"[:200],
         changes={"reason": reason, "message_id": mail.message_id},
     )
     return IngestResult("ignored", None, reason=reason)

@@ -167,7 +167,9 @@ def _finish(step: _Step, action: str) -> None:
     c.save()
     data = {"action": action, "from": before, "to": c.stage, **step.data}
     add_event(ticket=t, kind=EventKind.COMPLAINT, actor=step.actor, body=step.body, data=data)
-    record_audit(actor=step.actor, action=f"complaint.{action}", obj=t, unit=t.unit, changes=data)
+    record_audit(
+        actor=step.actor, action=f"complaint.{action}", obj=t, unit=t.unit, changes=audited(data)
+    )
     from kefu.tickets.services.work import (  # avoids a cycle
         ALLOWED_STATUS,
         change_status,
@@ -194,6 +196,27 @@ def _finish(step: _Step, action: str) -> None:
             reason=_("Complaint archived."),
             now=step.now,
         )
+
+
+# what a complaint step's audit entry keeps as is: codes, ids, amounts, counts, flags
+_AUDIT_VALUES = frozenset(
+    {
+        "action", "from", "to", "valid", "responsible_department_id", "cause_category",
+        "accountable", "remedy_id", "remedy_ids", "kind", "cost", "remedies", "max_cost",
+        "approver_id", "satisfaction", "in_case_library",
+    }
+)  # fmt: skip
+
+
+def audited(data: dict[str, Any]) -> dict[str, Any]:
+    """A step's data for the audit log, which cannot be erased: free text (the demand,
+    notes, replies, root cause, names) only by field name under `fields`; the texts stay
+    on the timeline and the complaint, where a customer's erasure reaches them."""
+    out = {k: v for k, v in data.items() if k in _AUDIT_VALUES}
+    texts = sorted(k for k in data if k not in _AUDIT_VALUES)
+    if texts:
+        out["fields"] = texts
+    return out
 
 
 # --- the steps ------------------------------------------------------------------------------

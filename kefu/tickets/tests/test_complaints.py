@@ -131,7 +131,7 @@ def test_the_first_step_puts_a_new_complaint_in_progress(people: People) -> None
         (EventKind.STATUS, "new", "open", people.handler),
     ]
     audits = AuditEvent.objects.filter(pk__gt=last_audit).order_by("id")
-    register = {"action": "register", "from": "register", "to": "judge", "demand": "换新"}
+    register = {"action": "register", "from": "register", "to": "judge", "fields": ["demand"]}
     assert [(a.action, a.changes) for a in audits] == [
         ("complaint.register", register),
         ("ticket.status", {"status": ["new", "open"]}),
