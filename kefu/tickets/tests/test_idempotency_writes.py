@@ -12,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kefu.core.choices import Role
+from kefu.core.tests.fixtures import ApiClient
 from kefu.tickets.models import Attachment, IdempotencyKey, Ticket, TicketEvent
 from kefu.tickets.services.idempotency import purge_keys
 from kefu.tickets.services.intake import create_ticket
 from kefu.tickets.tests.complaint_fixtures import people
+from kefu.tickets.tests.test_idempotency import _run_threads, needs_real_db
 
 __all__ = ["people"]
 
@@ -210,3 +212,22 @@ def test_purge_keeping_time_comes_from_settings(agent, ticket, api_as, settings)
     settings.KEFU_IDEMPOTENCY_KEY_DAYS = -1
     assert purge_idempotency_keys.call() == 1
     assert IdempotencyKey.objects.count() == 0
+
+
+@needs_real_db
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_of_a_reply_write_one_event(org, make_user):
+    agent = make_user(Role.SUPERVISOR, org.east)
+    ticket = create_ticket(
+        actor=agent, unit=org.shanghai, type="enquiry", channel="phone", title="并发重试"
+    )
+    clients = [ApiClient(agent) for _ in range(6)]
+    url = f"{URL}/{ticket.pk}/replies"
+    results = _run_threads(
+        6, lambda i: clients[i].post(url, {"body": "同一条回复"}, **{"Idempotency-Key": "race"})
+    )
+    assert [getattr(r, "status_code", r) for r in results] == [201] * 6
+    assert len({r.json()["id"] for r in results}) == 1
+    assert sorted(r.headers["Idempotent-Replayed"] for r in results) == ["false"] + ["true"] * 5
+    assert TicketEvent.objects.filter(ticket=ticket, kind="reply").count() == 1
+    assert IdempotencyKey.objects.count() == 1
