@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.errors import MessageError
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
@@ -170,11 +171,29 @@ def _filename(part: Message, index: int) -> str:
     return name
 
 
-def _is_attachment(part: Message) -> bool:
-    disposition = (part.get_content_disposition() or "").lower()
-    if disposition == "attachment":
+# The standard library's structured header parser can itself crash (IndexError) on
+# malformed Content-Disposition parameters; such headers are read from their raw text.
+_HEADER_CRASHES = (IndexError, ValueError, TypeError, AttributeError, MessageError)
+
+
+def _disposition(part: Message) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except _HEADER_CRASHES:
+        return _raw(part, "content-disposition").split(";", 1)[0].strip().lower()
+
+
+def _has_filename(part: Message, index: int) -> bool:
+    try:
+        return bool(part.get_filename(None))
+    except _HEADER_CRASHES:
+        return not _filename(part, index).startswith("attachment-")
+
+
+def _is_attachment(part: Message, index: int = 0) -> bool:
+    if _disposition(part) == "attachment":
         return True
-    if part.get_content_maintype() in {"text", "multipart"} and not part.get_filename(None):
+    if part.get_content_maintype() in {"text", "multipart"} and not _has_filename(part, index):
         return False
     return part.get_content_maintype() != "multipart"
 
@@ -186,7 +205,7 @@ def _walk(msg: Message, mail: ParsedMail) -> tuple[list[str], list[str]]:
     for index, part in enumerate(msg.walk()):
         if part.is_multipart():
             continue
-        if part.get_content_type() == "message/rfc822" or not _is_attachment(part):
+        if part.get_content_type() == "message/rfc822" or not _is_attachment(part, index):
             if part.get_content_type() == "text/plain":
                 plain.append(_part_text(part))
             elif part.get_content_type() == "text/html":

@@ -266,3 +266,14 @@ def test_any_bytes_parse_or_refuse_cleanly(header, body, content_type, encoding)
             continue
         assert isinstance(mail.subject, str)
         assert isinstance(mail.body, str)
+
+
+def test_disposition_that_crashes_the_stdlib_header_parser():
+    # email._header_value_parser raises IndexError on "filename=;0*" (found by the
+    # property test above); the part is still read as an attachment from its raw header.
+    raw = (
+        b"From: a@b.example\r\nSubject: x\r\nContent-Type: application/octet-stream\r\n"
+        b"Content-Disposition: attachment; filename=;0*\r\n\r\nabc"
+    )
+    mail = parse_message(raw)
+    assert [a.content for a in mail.attachments] == [b"abc"]
