@@ -180,7 +180,7 @@ def _disposition(part: Message) -> str:
     try:
         return (part.get_content_disposition() or "").lower()
     except _HEADER_CRASHES:
-        return _raw(part, "content-disposition").split(";", 1)[0].strip().lower()
+        return (_raw(part, "content-disposition") or "").split(";", 1)[0].strip().lower()
 
 
 def _has_filename(part: Message, index: int) -> bool:
