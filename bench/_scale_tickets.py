@@ -30,6 +30,7 @@ from kefu.tickets.demo_data import (
     TYPE_WEIGHTS,
 )
 from kefu.tickets.demo_timeline import CUSTOMER_SAYS, NOTES, REPLIES
+from kefu.tickets.search import search_text
 
 TZ = ZoneInfo("Asia/Shanghai")
 TICKET_COLUMNS = (
@@ -38,7 +39,7 @@ TICKET_COLUMNS = (
     "department_id", "assignee_id", "received_at", "created_at", "updated_at",
     "first_responded_at", "resolved_at", "closed_at", "sla_policy_id", "sla_state",
     "first_response_due", "resolution_due", "next_sla_check_at", "sla_paused_at",
-    "sla_breached_at",
+    "sla_breached_at", "search_vector",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "id", "ticket_id", "kind", "actor_id", "actor_label", "created_at", "body", "is_public",
@@ -161,14 +162,16 @@ class TicketRows:
         else:
             check = due - timedelta(hours=4) if status == Status.OPEN else first_due
         last = closed or resolved or responded or at
+        description = body.replace("{ref}", ref)
         row = (
             pk, _number(org, at), type_, rng.choices(self.channels, self.channel_weights)[0],
             status, "high" if rng.random() < 0.1 else "normal", title,
-            body.replace("{ref}", ref), ref if long is None else LONG_REFERENCE,
+            description, ref if long is None else LONG_REFERENCE,
             org.categories.get(code), customer[0] if customer else None,
             customer[1] if customer else "", customer[2] if customer else "",
             unit, dept, assignee, at, at, last, responded, resolved, closed, org.policy_id,
             sla if org.policy_id else SlaState.NONE, first_due, due, check, paused, breached,
+            search_text(title, description),
         )  # fmt: skip
         info = {"pk": pk, "at": at, "end": last, "status": status, "type": type_,
                 "channel": row[3], "assignee": assignee, "label": label}  # fmt: skip

@@ -36,6 +36,7 @@ from kefu.tickets.demo_data import (
     TYPE_WEIGHTS,
 )
 from kefu.tickets.models import Complaint, Remedy, Ticket, TicketCounter, TicketEvent
+from kefu.tickets.search import search_text
 from kefu.tickets.services.complaint_rules import stage_hours
 
 CHUNK = 2000
@@ -190,6 +191,7 @@ def _ticket(
     creator = rng.choice(gen.agents) if channel in ("phone", "on_site") and gen.agents else None
     t = Ticket(
         number=number, type=type_, channel=channel, title=title, description=desc,
+        search_vector=search_text(title, desc),
         priority=rng.choice([Priority.NORMAL] * 6 + [Priority.LOW, Priority.HIGH, Priority.URGENT]),
         reference=desc.split("订单 ")[1][:11] if "订单 " in desc else "",
         category=setup.categories.get(code) if code else None, customer=customer,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import Attachment, Complaint, Remedy, Ticket, TicketEvent
+from kefu.tickets.search import search_text
 
 if TYPE_CHECKING:
     from kefu.customers.models import Customer
@@ -102,10 +103,11 @@ def erase_tickets(customer: Customer, redactor: Redactor) -> dict[str, int]:
         t.title = redactor.text(t.title) or "***"
         t.description = redactor.text(t.description)
         t.contact_name = t.contact_phone = t.contact_email = ""
+        t.search_vector = search_text(t.title, t.description)  # no bigrams of the old text
     # bulk_update leaves updated_at alone: the ticket's timings stay as they were
     Ticket.objects.bulk_update(
         tickets,
-        ["title", "description", "contact_name", "contact_phone", "contact_email"],
+        ["title", "description", "contact_name", "contact_phone", "contact_email", "search_vector"],
         batch_size=BATCH,
     )
     own = Q(ticket__customer_id=customer.pk)

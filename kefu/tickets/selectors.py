@@ -15,6 +15,7 @@ from kefu.customers.models import CustomerPhone
 from kefu.customers.services import normalize_phone
 from kefu.tickets.choices import OPEN_STATUSES, SlaState, Status
 from kefu.tickets.models import Attachment, Ticket, TicketEvent
+from kefu.tickets.search import text_condition
 
 QUEUE_VIEWS = ("mine", "department", "unassigned", "due_soon", "breached", "waiting")
 DUE_SOON = timedelta(hours=4)
@@ -68,13 +69,14 @@ def _queue_view(qs: QuerySet[Ticket], actor: User, view: str, now: datetime) -> 
 
 def _text(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     """Number (exact), phone (a whole number: exact and indexed; a fragment: contains),
-    else title/description contains or the order/waybill reference."""
+    else title/description contains (narrowed by the bigram index, kefu.tickets.search)
+    or the order/waybill reference."""
     q = q.strip()[:200]
     if not q:
         return qs
     if q.upper().startswith("KF") and q[2:].isdigit():
         return qs.filter(number=q.upper())
-    cond = Q(title__icontains=q) | Q(description__icontains=q) | Q(reference=q)
+    cond = text_condition(q) | Q(reference=q)
     digits = normalize_phone(q)
     if digits and len(digits) >= 5 and len(digits) * 2 >= len(q.replace(" ", "")):
         owners = CustomerPhone.objects.filter(number=digits).values("customer_id")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.choices import Channel, Priority, SlaState, Status, TicketType
+from kefu.tickets.search import SearchVectorField
 
 _USER = settings.AUTH_USER_MODEL
 
@@ -112,6 +113,8 @@ class Ticket(models.Model):
     # email threading, optimistic locking
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # bigrams of title + description (kefu.tickets.search); NULL until indexed
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ticket")

@@ -25,6 +25,7 @@ from kefu.tickets.choices import EventKind, Priority, Status, TicketType
 from kefu.tickets.errors import TransitionRefused
 from kefu.tickets.events import add_event
 from kefu.tickets.models import Category, Complaint, Queue, Ticket
+from kefu.tickets.search import search_text
 from kefu.tickets.services.common import begin, check_can_work, refresh_next_check, save, sync_back
 from kefu.tickets.services.conversation import (
     add_customer_message,
@@ -273,6 +274,7 @@ def update_ticket(
         before = {k: _value(locked, k) for k in clean}
         for key, value in clean.items():
             setattr(locked, key, value)
+        locked.search_vector = search_text(locked.title, locked.description)
         after = {k: _value(locked, k) for k in clean}
         changes = diff_fields(before, after)
         if changes:
