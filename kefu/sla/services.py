@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 
+from kefu.core import config_cache
 from kefu.core.errors import CalendarRangeError
-from kefu.core.models import BusinessCalendar
+from kefu.core.models import BusinessCalendar, OrgUnit
 from kefu.core.services.calendar import (
     add_business_time,
     business_time_between,
@@ -32,6 +32,8 @@ from kefu.core.services.calendar import (
 from kefu.sla.models import SlaPolicy
 from kefu.tickets.choices import OPEN_STATUSES, SlaState
 from kefu.tickets.models import Ticket
+
+config_cache.watch(SlaPolicy, OrgUnit, BusinessCalendar)
 
 FIRST_RESPONSE = "first_response"
 NEXT_RESPONSE = "next_response"
@@ -54,17 +56,33 @@ class Milestone:
         return f"sla:{self.target}:{self.kind}:{self.due.isoformat()}"
 
 
+def _load_active_policies() -> tuple[SlaPolicy, ...]:
+    return tuple(SlaPolicy.objects.filter(is_active=True).order_by("order", "pk"))
+
+
+def active_policies() -> tuple[SlaPolicy, ...]:
+    """Active policies in order; kept in this process (kefu.core.config_cache) until a
+    policy changes. Read-only."""
+    return config_cache.cached("sla:active_policies", _load_active_policies)
+
+
 def match_policy(ticket: Ticket) -> SlaPolicy | None:
+    """The first active policy (by order, then id) whose non-empty conditions all match."""
     grade = ticket.customer.grade if ticket.customer is not None else ""
-    return (
-        SlaPolicy.objects.filter(is_active=True)
-        .filter(Q(ticket_type="") | Q(ticket_type=ticket.type))
-        .filter(Q(priority="") | Q(priority=ticket.priority))
-        .filter(Q(channel="") | Q(channel=ticket.channel))
-        .filter(Q(customer_grade="") | Q(customer_grade=grade))
-        .order_by("order", "pk")
-        .first()
-    )
+    for policy in active_policies():
+        if (
+            policy.ticket_type in ("", ticket.type)
+            and policy.priority in ("", ticket.priority)
+            and policy.channel in ("", ticket.channel)
+            and policy.customer_grade in ("", grade)
+        ):
+            return policy
+    return None
+
+
+def unit_calendar(unit: OrgUnit) -> BusinessCalendar:
+    """calendar_for_unit, kept in this process until a unit or calendar changes."""
+    return config_cache.cached(("sla:unit_calendar", unit.pk), lambda: calendar_for_unit(unit))
 
 
 class Clock:
@@ -109,7 +127,7 @@ def clock_for(ticket: Ticket, cache: dict[int, BusinessCalendar] | None = None) 
         return Clock(policy, None)
     if cache is not None and ticket.unit_id in cache:
         return Clock(policy, cache[ticket.unit_id])
-    calendar = calendar_for_unit(ticket.unit)
+    calendar = unit_calendar(ticket.unit)
     if cache is not None:
         cache[ticket.unit_id] = calendar
     return Clock(policy, calendar)

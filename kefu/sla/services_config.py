@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kefu.core import config_cache
 from kefu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.core.models import User
 from kefu.core.permissions import Perm
@@ -169,6 +170,7 @@ def reorder_policies(*, actor: User, ids: list[int]) -> None:
         for position, pk in enumerate(ids, start=1):
             policies[pk].order = position * 10
         SlaPolicy.objects.bulk_update(policies.values(), ["order"])
+        config_cache.invalidate()  # a bulk update sends no model signal
         record_audit(
             actor=actor,
             action="sla_policy.reorder",

@@ -33,7 +33,7 @@ class Grant:
 class Scope:
     user_id: int | None
     is_superuser: bool
-    grants: tuple[Grant, ...] = field(default_factory=tuple)
+    grants: tuple[Grant, ...] = field(default_factory=tuple)  # in assignment order
 
     @property
     def root_paths(self) -> list[str]:
@@ -92,8 +92,10 @@ def scope_for(actor: User | Any) -> Scope:
     else:
         from kefu.core.models import UnitAssignment
 
-        rows = UnitAssignment.objects.filter(user_id=actor.pk, unit__is_active=True).values_list(
-            "unit_id", "unit__path", "role"
+        rows = (
+            UnitAssignment.objects.filter(user_id=actor.pk, unit__is_active=True)
+            .order_by("id")
+            .values_list("unit_id", "unit__path", "role")
         )
         grants = tuple(
             Grant(unit_id=uid, path=path, role=role, perms=permissions_for_role(role))

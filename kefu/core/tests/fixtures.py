@@ -29,12 +29,16 @@ __all__ = [
 
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache() -> Any:
-    """Compiled calendars outlive a test's rollback; every test starts and ends clean."""
+    """Compiled calendars (and cached config: kefu.core.config_cache) outlive a test's
+    rollback; every test starts and ends clean."""
+    from kefu.core.config_cache import reset_config_cache
     from kefu.core.services.calendar import reset_calendar_cache
 
     reset_calendar_cache()
+    reset_config_cache()
     yield
     reset_calendar_cache()
+    reset_config_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,10 @@ from ninja.params import functions as params
 
 from kefu.core.api_common import ERRORS, actor_of
 from kefu.core.errors import NotFound, ValidationFailed
-from kefu.core.models import Department, OrgUnit, UnitAssignment, User
+from kefu.core.models import Department, OrgUnit, User
 from kefu.core.security import harden_file_response
 from kefu.core.selectors import org as org_selectors
+from kefu.core.selectors.scope import scope_for
 from kefu.customers.selectors import get_customer
 from kefu.tickets import selectors
 from kefu.tickets.api.idempotent import IdempotencyKey, respond_once
@@ -77,14 +78,9 @@ def _lookup[M](model: type[M], pk: int | None, field: str, **extra: Any) -> M | 
 def _default_unit(actor: User, unit_id: int | None) -> OrgUnit:
     if unit_id is not None:
         return org_selectors.get_unit(actor, unit_id)
-    first = (
-        UnitAssignment.objects.filter(user=actor, unit__is_active=True)
-        .select_related("unit")
-        .order_by("id")
-        .first()
-    )
-    if first is not None:
-        return first.unit
+    grants = scope_for(actor).grants  # the actor's first assignment to an active unit
+    if grants:
+        return intake.unit_by_id(grants[0].unit_id)
     top = OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("id").first()
     if top is None:
         raise ValidationFailed(details={"unit_id": _("Choose a unit.")})
@@ -139,9 +135,13 @@ def create_ticket(
             actor=actor, key=idempotency_key, fingerprint=fingerprint, **fields
         )
         response["Idempotent-Replayed"] = "false" if created else "true"
+        if not created:
+            return Status(201, _detail(request, ticket.pk, response))
     else:
         ticket = intake.create_ticket(actor=actor, **fields)
-    return Status(201, _detail(request, ticket.pk, response))
+    # The new ticket in hand has what the answer reads (no re-fetch).
+    response["ETag"] = f'"{ticket.version}"'
+    return Status(201, ticket)
 
 
 @router.get("", response={200: list[TicketListOut], **ERRORS})

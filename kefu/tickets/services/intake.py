@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core import config_cache
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.models import Department, OrgUnit, User
 from kefu.core.permissions import Perm
@@ -24,7 +25,8 @@ from kefu.tickets.errors import IdempotencyMismatch, InvalidReceivedAt
 from kefu.tickets.events import add_event
 from kefu.tickets.models import Category, Complaint, IdempotencyKey, Ticket
 from kefu.tickets.numbering import next_number
-from kefu.tickets.services.routing import route_ticket
+from kefu.tickets.search import search_text
+from kefu.tickets.services.routing import classify, record_routing
 
 BACKDATE_FREE = timedelta(hours=1)
 CLOCK_SKEW = timedelta(minutes=2)
@@ -78,13 +80,53 @@ def _snapshot_blanks(customer: Customer, name: str, phone: str, email: str) -> t
     return (name.strip() or customer.name, phone, email.strip() or customer.email)
 
 
-def create_ticket(
+def _check_create(
     *,
     actor: User | None,
     unit: OrgUnit,
     type: str,
     channel: str,
     title: str,
+    priority: str = Priority.NORMAL,
+    received_at: datetime | None = None,
+    now: datetime,
+    **_other: Any,
+) -> None:
+    if actor is not None and not has_perm(actor, Perm.WORK_TICKETS, unit):
+        raise PermissionDenied()
+    _validate(type=type, channel=channel, priority=priority, title=title)
+    if received_at is not None:
+        _check_received_at(actor, unit, received_at, now)
+
+
+def create_ticket(*, actor: User | None, now: datetime | None = None, **fields: Any) -> Ticket:
+    """Open a ticket, route it, start its SLA clocks; one transaction, one 'created' event.
+
+    actor None: an unauthenticated intake path (public web form, inbound mail). `fields`
+    are `_open_ticket`'s arguments."""
+    now = now or timezone.now()
+    _check_create(actor=actor, now=now, **fields)
+    with transaction.atomic():
+        return _open_ticket(actor=actor, now=now, **fields)
+
+
+def _utc(ticket: Ticket) -> None:
+    """Datetimes as a read from the database gives them back (UTC), so the object in hand
+    answers exactly like a fetched one."""
+    for f in ticket._meta.concrete_fields:
+        value = getattr(ticket, f.attname)
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            setattr(ticket, f.attname, value.astimezone(UTC))
+
+
+def _open_ticket(
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    type: str,
+    channel: str,
+    title: str,
+    now: datetime,
     description: str = "",
     customer: Customer | None = None,
     contact_name: str = "",
@@ -96,62 +138,62 @@ def create_ticket(
     department: Department | None = None,
     received_at: datetime | None = None,
     message_id: str = "",
-    now: datetime | None = None,
 ) -> Ticket:
-    """Open a ticket, route it, start its SLA clocks; one transaction, one 'created' event.
+    """The writes of create_ticket (input already checked; inside the caller's transaction).
 
-    actor None: an unauthenticated intake path (public web form, inbound mail)."""
-    now = now or timezone.now()
-    if actor is not None and not has_perm(actor, Perm.WORK_TICKETS, unit):
-        raise PermissionDenied()
-    _validate(type=type, channel=channel, priority=priority, title=title)
-    if received_at is not None:
-        _check_received_at(actor, unit, received_at, now)
+    Number, routing fields and SLA due times are set before the one INSERT; the events that
+    need the ticket's id follow it. The ticket's relations that the API answer reads are
+    loaded (unit, category, customer, SLA policy, complaint), so it needs no re-fetch."""
     received = received_at or now
     if customer is not None:
         contact_name, contact_phone, contact_email = _snapshot_blanks(
             customer, contact_name, contact_phone, contact_email
         )
-    with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=next_number(timezone.localdate(now)),
-            type=type,
-            channel=channel,
-            priority=priority,
-            title=title.strip(),
-            description=description.strip(),
-            customer=customer,
-            contact_name=contact_name.strip()[:100],
-            contact_phone=normalize_phone(contact_phone) or contact_phone.strip()[:40],
-            contact_email=contact_email.strip(),
-            reference=reference.strip()[:64],
-            category=category,
-            unit=unit,
-            department=department,
-            first_contact_owner=actor,
-            created_by=actor,
-            received_at=received,
-            message_id=message_id[:255],
-        )
-        add_event(
-            ticket=ticket,
-            kind=EventKind.CREATED,
-            actor=actor,
-            body=ticket.description,
-            data={"channel": channel, "type": type, "received_at": received.isoformat()},
-        )
-        if type == TicketType.COMPLAINT:
-            Complaint.objects.create(ticket=ticket, demand="")
-        route_ticket(ticket=ticket, actor=actor)
-        sla_services.start_clocks(ticket=ticket, now=now)
-        ticket.save()
-        record_audit(
-            actor=actor,
-            action="ticket.create",
-            obj=ticket,
-            unit=unit,
-            changes={"number": ticket.number, "type": type, "channel": channel},
-        )
+    ticket = Ticket(
+        number=next_number(timezone.localdate(now)),
+        type=type,
+        channel=channel,
+        priority=priority,
+        title=title.strip(),
+        description=description.strip(),
+        customer=customer,
+        contact_name=contact_name.strip()[:100],
+        contact_phone=normalize_phone(contact_phone) or contact_phone.strip()[:40],
+        contact_email=contact_email.strip(),
+        reference=reference.strip()[:64],
+        category=category,
+        unit=unit,
+        department=department,
+        first_contact_owner=actor,
+        created_by=actor,
+        received_at=received,
+        message_id=message_id[:255],
+    )
+    ticket.search_vector = search_text(ticket.title, ticket.description)
+    routed = classify(ticket)
+    sla_services.start_clocks(ticket=ticket, now=now)
+    _utc(ticket)
+    ticket.save(force_insert=True)
+    add_event(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        actor=actor,
+        body=ticket.description,
+        data={"channel": channel, "type": type, "received_at": received.isoformat()},
+    )
+    if type == TicketType.COMPLAINT:
+        Complaint.objects.create(ticket=ticket, demand="")
+    if routed is not None:
+        record_routing(ticket=ticket, rule=routed[0], data=routed[1])
+        if ticket.assignee_id is not None:
+            ticket.save(update_fields=["assignee", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="ticket.create",
+        obj=ticket,
+        unit=unit,
+        changes={"number": ticket.number, "type": type, "channel": channel},
+    )
     return ticket
 
 
@@ -186,10 +228,18 @@ def create_ticket_idempotent(
                 raise IdempotencyMismatch()
             assert first.ticket is not None
             return first.ticket, False
-        ticket = create_ticket(actor=actor, **kwargs)
+        now = kwargs.pop("now", None) or timezone.now()
+        _check_create(actor=actor, now=now, **kwargs)
+        ticket = _open_ticket(actor=actor, now=now, **kwargs)
         record.ticket = ticket
         record.save(update_fields=["ticket"])
     return ticket, True
+
+
+def unit_by_id(unit_id: int) -> OrgUnit:
+    """An org unit, kept in this process (kefu.core.config_cache) until a unit changes.
+    Read-only: it is shared by every request of this process."""
+    return config_cache.cached(("org:unit", unit_id), lambda: OrgUnit.objects.get(pk=unit_id))
 
 
 def public_unit() -> OrgUnit | None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kefu.core import config_cache
 from kefu.core.errors import ValidationFailed
 from kefu.core.models import Department, OrgUnit, User
 from kefu.core.services.audit import diff_fields, record_audit
@@ -177,6 +178,7 @@ def reorder_rules(*, actor: User, ids: list[int]) -> None:
         for position, pk in enumerate(ids, start=1):
             rules[pk].order = position * 10
         RoutingRule.objects.bulk_update(rules.values(), ["order"])
+        config_cache.invalidate()  # a bulk update sends no model signal
         record_audit(
             actor=actor,
             action="routing_rule.reorder",
