@@ -13,14 +13,17 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from kefu.core.choices import Role
+from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
 from kefu.tickets import selectors
 from kefu.tickets.models import Ticket
 from kefu.tickets.search import FTS_TABLE, bigrams, search_text
 from kefu.tickets.selectors import list_tickets
 from kefu.tickets.services import work
 from kefu.tickets.services.intake import create_ticket
+from kefu.tickets.tests.h9_fixtures import bench_fixture, make_ticket, url  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
@@ -215,3 +218,21 @@ def test_api_search_query_count_is_the_same_as_a_plain_list(
     assert plain.json()["count"] == 300
     expected = Ticket.objects.filter(_old_condition("漏水")).count()
     assert found.json()["count"] == expected > 0
+
+
+def test_queue_page_search_finds_by_text_with_the_same_query_count(ui, bench, org, monkeypatch):
+    client = ui(bench["agent"])
+    make_ticket(bench["agent"], org.shanghai, "洗衣机漏水", description="ＥＲＲ５ 报警")
+    client.get(url("tickets:list"))  # warm session/calendar
+    with CaptureQueriesContext(connection) as new:
+        response = client.get(url("tickets:list"), {"q": "漏水"})
+    html = response.content.decode()
+    assert html.count("data-row-link") == 1
+    assert "洗衣机漏水" in html
+    found = client.get(url("tickets:list"), {"q": "ＥＲＲ５"}).content.decode()
+    assert found.count("data-row-link") == 1
+    monkeypatch.setattr(selectors, "text_condition", _old_condition)
+    with CaptureQueriesContext(connection) as old:
+        again = client.get(url("tickets:list"), {"q": "漏水"})
+    assert len(new.captured_queries) == len(old.captured_queries)
+    assert again.content.decode().count("data-row-link") == 1
