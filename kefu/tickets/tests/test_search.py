@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kefu.core.choices import Role
 from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
+from kefu.customers.tests.personal_data_fixtures import manager, world  # noqa: F401
 from kefu.tickets import selectors
 from kefu.tickets.models import Ticket
 from kefu.tickets.search import FTS_TABLE, bigrams, search_text
@@ -236,3 +237,19 @@ def test_queue_page_search_finds_by_text_with_the_same_query_count(ui, bench, or
         again = client.get(url("tickets:list"), {"q": "漏水"})
     assert len(new.captured_queries) == len(old.captured_queries)
     assert again.content.decode().count("data-row-link") == 1
+
+
+def test_erasing_a_customer_leaves_no_bigrams_of_the_erased_text(world):  # noqa: F811
+    from kefu.customers.services.personal_data import erase_personal_data
+    from kefu.customers.tests.personal_data_fixtures import NAME
+
+    tickets = Ticket.objects.filter(customer=world.customer)
+    assert any("欧阳" in str(t.search_vector) for t in tickets)
+    erase_personal_data(
+        actor=world.manager, customer=world.customer, reason="客户要求注销", confirm_name=NAME
+    )
+    vectors = [str(t.search_vector) for t in Ticket.objects.filter(customer=world.customer)]
+    assert vectors
+    for token in bigrams(NAME):
+        assert all(token not in v for v in vectors)
+    assert list_tickets(world.manager, q=NAME).count() == 0
