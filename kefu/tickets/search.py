@@ -15,10 +15,13 @@ SQLite: the column is text, and an FTS5 table `tickets_ticket_fts` (external con
 `unicode61` tokenizer) indexes it, kept in step by three triggers (migration 0005); the
 query is `id IN (SELECT rowid FROM tickets_ticket_fts WHERE … MATCH '"ab" "bc"')`.
 
-Either way the narrowed set is then re-checked with the old `icontains` on title and
-description, so results and their order are exactly the old ones. The column is filled by
-the services that set title/description (`search_text`), by the personal-data erase, by the
-scale generator, and for existing rows by `kefu reindex-tickets`.
+Rows without tokens (written before the column existed and not yet reindexed, or past
+MAX_TOKENS) are always candidates too, through a partial index on `search_vector IS NULL`,
+so nothing is missed. Either way the narrowed set is then re-checked with the old
+`icontains` on title and description, so results and their order are exactly the old
+ones. The column is filled by the services that set title/description (`search_text`),
+by the personal-data erase, by the scale generator, and for existing rows by
+`kefu reindex-tickets`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
+MAX_TOKENS = 40_000  # ~12 bytes each in a tsvector: well under its 1 MB limit
 MAX_QUERY_TOKENS = 24  # a long query: its first bigrams narrow enough, the recheck decides
 FTS_TABLE = "tickets_ticket_fts"
 
@@ -72,9 +76,12 @@ def bigrams(text: str) -> list[str]:
     return list(seen)
 
 
-def search_text(title: str, description: str) -> str:
-    """The value of `Ticket.search_vector` for these texts."""
-    return " ".join(bigrams(f"{title}\n{description}"))
+def search_text(title: str, description: str) -> str | None:
+    """The value of `Ticket.search_vector` for these texts; None (not indexed: found by the
+    plain scan of the few such rows) past MAX_TOKENS, which keeps a tsvector under
+    PostgreSQL's 1 MB limit for a very long description."""
+    tokens = bigrams(f"{title}\n{description}")
+    return " ".join(tokens) if len(tokens) <= MAX_TOKENS else None
 
 
 def text_condition(q: str) -> Q:
@@ -86,9 +93,10 @@ def text_condition(q: str) -> Q:
         return old
     if connection.vendor == "postgresql":
         query = " & ".join(f"'{t}'" for t in tokens)
-        return Q(search_vector__matches_bigrams=query) & _contains(q)
+        unindexed = Q(search_vector__isnull=True)  # partial index tickets_search_null_idx
+        return (Q(search_vector__matches_bigrams=query) | unindexed) & _contains(q)
     if connection.vendor == "sqlite":
-        return Q(id__in=_fts_ids(tokens)) & old
+        return (Q(id__in=_fts_ids(tokens)) | Q(search_vector__isnull=True)) & old
     return old
 
 

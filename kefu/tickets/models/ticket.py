@@ -137,6 +137,12 @@ class Ticket(models.Model):
             # the default queue order: due time then id (PostgreSQL sorts NULLs last in an
             # ascending index, matching ORDER BY resolution_due ASC NULLS LAST, id)
             models.Index(fields=["resolution_due", "id"], name="tickets_due_id_idx"),
+            # text search: tickets without search tokens are always rechecked (kefu.tickets.search)
+            models.Index(
+                fields=["id"],
+                name="tickets_search_null_idx",
+                condition=Q(search_vector__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from kefu.core.tests.ui_client import ui_fixture  # noqa: F401
 from kefu.customers.tests.personal_data_fixtures import manager, world  # noqa: F401
 from kefu.tickets import selectors
 from kefu.tickets.models import Ticket
-from kefu.tickets.search import FTS_TABLE, bigrams, search_text
+from kefu.tickets.search import FTS_TABLE, MAX_TOKENS, bigrams, search_text
 from kefu.tickets.selectors import list_tickets
 from kefu.tickets.services import work
 from kefu.tickets.services.intake import create_ticket
@@ -59,6 +59,12 @@ QUERIES = [
 
 def _old_condition(q: str) -> Q:
     return Q(title__icontains=q) | Q(description__icontains=q)
+
+
+def _many_bigrams() -> str:
+    """A text with more distinct bigrams than MAX_TOKENS (pairs of CJK characters)."""
+    side = int(MAX_TOKENS**0.5) + 2
+    return " ".join(chr(0x4E00 + a) + chr(0x5E00 + b) for a in range(side) for b in range(side))
 
 
 def _numbers(qs):
@@ -106,6 +112,7 @@ def test_bigrams_normalise_and_split_on_non_alphanumerics():
     assert bigrams("a") == []
     assert bigrams("") == []
     assert search_text("漏水", "漏水 漏水") == "漏水"
+    assert search_text("长", _many_bigrams()) is None
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -139,7 +146,7 @@ def test_an_edited_title_is_found_by_its_new_words_only(org, make_user):
     assert "冰箱" not in str(ticket.search_vector)
 
 
-def test_reindex_command_fills_rows_written_without_tokens(org, make_user):
+def test_rows_without_tokens_are_found_and_the_reindex_command_fills_them(org, make_user):
     agent = make_user(Role.AGENT, org.east)
     Ticket.objects.bulk_create(
         [
@@ -148,11 +155,11 @@ def test_reindex_command_fills_rows_written_without_tokens(org, make_user):
             for i in range(5)
         ]
     )  # fmt: skip
-    assert list_tickets(agent, q="电饭煲").count() == 0  # not indexed yet
+    assert list_tickets(agent, q="电饭煲").count() == 5  # not indexed yet: still found
     out = StringIO()
     call_command("reindex_tickets", stdout=out)
     assert "5 tickets without search tokens" in out.getvalue()
-    assert list_tickets(agent, q="电饭煲").count() == 0  # a dry run writes nothing
+    assert Ticket.objects.filter(search_vector__isnull=True).count() == 5  # a dry run
     call_command("reindex-tickets", apply=True, batch=2, stdout=out)
     assert "Indexed 5 tickets." in out.getvalue()
     assert list_tickets(agent, q="电饭煲").count() == 5
@@ -253,3 +260,15 @@ def test_erasing_a_customer_leaves_no_bigrams_of_the_erased_text(world):  # noqa
     for token in bigrams(NAME):
         assert all(token not in v for v in vectors)
     assert list_tickets(world.manager, q=NAME).count() == 0
+
+
+def test_a_description_too_long_to_index_is_still_created_and_found(org, make_user):
+    agent = make_user(Role.AGENT, org.east)
+    text = _many_bigrams()
+    ticket = create_ticket(
+        actor=agent, unit=org.shanghai, type="enquiry", channel="email", title="长邮件",
+        description=text,
+    )  # fmt: skip
+    ticket.refresh_from_db()
+    assert ticket.search_vector is None
+    assert _numbers(list_tickets(agent, q=text[500:510])) == [ticket.number]
