@@ -96,7 +96,7 @@ def text_condition(q: str) -> Q:
         unindexed = Q(search_vector__isnull=True)  # partial index tickets_search_null_idx
         return (Q(search_vector__matches_bigrams=query) | unindexed) & _contains(q)
     if connection.vendor == "sqlite":
-        return (Q(id__in=_fts_ids(tokens)) | Q(search_vector__isnull=True)) & old
+        return Q(id__in=_fts_ids(tokens)) & old
     return old
 
 
@@ -113,8 +113,12 @@ def _contains(q: str) -> Q:
 
 def _fts_ids(tokens: list[str]) -> Any:
     match = " ".join(f'"{t}"' for t in tokens)
+    # the rows without tokens in the same IN list (an OR beside it made SQLite scan)
     return models.expressions.RawSQL(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,)
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s UNION ALL "
+        "SELECT id FROM tickets_ticket INDEXED BY tickets_search_null_idx "
+        "WHERE search_vector IS NULL",
+        (match,),
     )
 
 
