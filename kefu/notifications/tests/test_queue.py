@@ -125,11 +125,14 @@ def test_bad_input_is_refused_and_leaves_nothing(agent, channel, to, template, e
     ],
 )
 def test_sms_to_customers_waits_for_the_end_of_quiet_hours(
-    agent, customer, settings, at, expected, django_capture_on_commit_callbacks
+    agent, customer, settings, at, expected, django_capture_on_commit_callbacks, time_machine
 ):
     import datetime as dt
 
     from django.utils import timezone
+
+    # The dates are in the future only before them: pin "now" (Asia/Shanghai) ahead of all.
+    time_machine.move_to(dt.datetime.fromisoformat("2026-11-22T12:00:00+08:00"), tick=False)
 
     settings.KEFU_NOTIFY_QUIET_HOURS = "21:00-08:00"
     local = timezone.make_aware(dt.datetime.fromisoformat(at))
