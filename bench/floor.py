@@ -79,9 +79,9 @@ def _sqlite(columns: list[str], rows: list[tuple[Any, ...]]) -> float:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=20000"):
             conn.execute(f"PRAGMA {pragma}")
         conn.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
-        found = conn.execute(
+        found = conn.execute(  # the table and its indexes; not the search index's FTS triggers
             "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'tickets_ticket' "
-            "AND sql IS NOT NULL ORDER BY type = 'index'"
+            "AND sql IS NOT NULL AND type IN ('table', 'index') ORDER BY type = 'index'"
         ).fetchall()
         for kind, ddl in found:
             ddl = ddl.replace('"tickets_ticket"', f'"{SCRATCH}"')
