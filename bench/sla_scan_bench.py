@@ -69,7 +69,7 @@ def _ticket(i: int, unit: Any, policy: Any, now: datetime, due: bool, rng: rando
     )
 
 
-def populate(tickets: int, now: datetime, *, seed: int = 20261001) -> int:
+def populate(tickets: int, now: datetime, *, seed: int = 20261001, every: int = 100) -> int:
     """Replace the benchmark unit's tickets with `tickets` open ones; returns how many are due."""
     from django.db import connection, transaction
 
@@ -80,7 +80,6 @@ def populate(tickets: int, now: datetime, *, seed: int = 20261001) -> int:
     Alert.objects.filter(ticket__unit=unit).delete()
     Ticket.objects.filter(unit=unit).delete()
     rng = random.Random(seed)
-    every = 100  # 1% due
     due_count = 0
     for start in range(0, tickets, BATCH):
         rows = []
@@ -108,7 +107,9 @@ def _plan(now: datetime) -> str:
     return " | ".join(line for line in lines if "Scan" in line or "Index" in line)
 
 
-def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
+def run(
+    tickets: int, *, now: datetime | None = None, every: int = 100, profile: bool = False
+) -> dict[str, Any]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -117,13 +118,19 @@ def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
 
     now = now or datetime.now().astimezone()
     began = time.perf_counter()
-    due = populate(tickets, now)
+    due = populate(tickets, now, every=every)
     populate_s = time.perf_counter() - began
     reset_queries()
+    profiler = _profiler() if profile else None
     with CaptureQueriesContext(connection) as ctx:
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = scan_sla(now=now)
         scan_s = time.perf_counter() - began
+    if profiler is not None:
+        profiler.disable()
+        _print_profile(profiler)
     began = time.perf_counter()
     again = scan_sla(now=now)
     idle_s = time.perf_counter() - began
@@ -147,6 +154,20 @@ def run(tickets: int, *, now: datetime | None = None) -> dict[str, Any]:
         "plan": _plan(now),
         "vendor": connection.vendor,
     }
+
+
+def _profiler() -> Any:
+    import cProfile
+
+    return cProfile.Profile()
+
+
+def _print_profile(profiler: Any) -> None:
+    import pstats
+
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 def _setup() -> None:
@@ -182,11 +203,15 @@ def _create_pg_database(url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--due-every", type=int, default=100, help="one ticket in N is due")
+    parser.add_argument("--profile", action="store_true", help="cProfile the scan (stderr)")
     args = parser.parse_args(argv)
     if args.tickets < 1:
         parser.error("--tickets must be at least 1")
+    if args.due_every < 1:
+        parser.error("--due-every must be at least 1")
     _setup()
-    results = run(args.tickets)
+    results = run(args.tickets, every=args.due_every, profile=args.profile)
     for key, value in results.items():
         shown = f"{value:.3f}" if isinstance(value, float) else value
         print(f"{key} {shown}")

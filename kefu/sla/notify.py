@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kefu.core.bulk_sql import insert_rows
 from kefu.core.choices import Role
 from kefu.core.models import DepartmentMembership, UnitAssignment
 from kefu.core.models.org import path_ids
@@ -59,6 +60,9 @@ class Recipients:
         return users
 
 
+_ALERT_FIELDS = ("user", "ticket", "kind", "text", "key", "created_at")
+
+
 @dataclass(frozen=True)
 class PendingAlert:
     user_id: int
@@ -69,29 +73,12 @@ class PendingAlert:
 
 
 def save_alerts(alerts: Iterable[PendingAlert], *, now: datetime) -> int:
-    """Create the alerts that don't exist yet (same user and key); returns how many."""
+    """Create the alerts that don't exist yet (same user and key); returns how many. One
+    INSERT … ON CONFLICT DO NOTHING on the (user, key) constraint, so an alert repeated by
+    a second scan or a concurrent one is skipped by the database, not by a lookup first."""
     wanted = {(a.user_id, a.key): a for a in alerts}
-    if not wanted:
-        return 0
-    existing = set(
-        Alert.objects.filter(
-            user_id__in={u for u, _ in wanted}, key__in={k for _, k in wanted}
-        ).values_list("user_id", "key")
-    )
-    new = [
-        Alert(
-            user_id=a.user_id,
-            ticket_id=a.ticket_id,
-            kind=a.kind,
-            text=a.text[:300],
-            key=a.key,
-            created_at=now,
-        )
-        for k, a in wanted.items()
-        if k not in existing
-    ]
-    Alert.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run got there first
-    return len(new)
+    rows = [(a.user_id, a.ticket_id, a.kind, a.text[:300], a.key, now) for a in wanted.values()]
+    return insert_rows(Alert, _ALERT_FIELDS, rows, ignore_conflicts=True)
 
 
 def unread_count(user_id: int) -> int:

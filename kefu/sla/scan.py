@@ -11,7 +11,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core.models import BusinessCalendar
+from kefu.core.bulk_sql import insert_rows, update_rows
+from kefu.core.models import BusinessCalendar, OrgUnit
+from kefu.sla.models import SlaPolicy
 from kefu.sla.notify import PendingAlert, Recipients, save_alerts
 from kefu.sla.services import (
     BREACH,
@@ -28,6 +30,32 @@ from kefu.tickets.models import Ticket, TicketEvent
 BATCH_SIZE = 500
 _SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACH, EventKind.ESCALATION)
 _FIELDS = ["sla_state", "sla_warned_at", "sla_breached_at", "escalation_level", "next_sla_check_at"]
+# What milestones, recipients and messages read; everything else stays deferred.
+_READ = (
+    *_FIELDS,
+    "number",
+    "title",
+    "status",
+    "unit_id",
+    "department_id",
+    "assignee_id",
+    "sla_policy_id",
+    "sla_paused_at",
+    "first_responded_at",
+    "first_response_due",
+    "next_response_due",
+    "resolution_due",
+)
+_EVENT_FIELDS = (
+    "ticket",
+    "kind",
+    "actor_label",
+    "created_at",
+    "body",
+    "is_public",
+    "data",
+    "message_id",
+)
 
 
 @dataclass
@@ -60,14 +88,12 @@ class _Batch:
     result: ScanResult
     recipients: Recipients
     calendars: dict[int, BusinessCalendar]
-    events: list[TicketEvent] = field(default_factory=list)
+    events: list[tuple[int, str, str, dict[str, object]]] = field(default_factory=list)
     alerts: list[PendingAlert] = field(default_factory=list)
     escalated: list[tuple[Ticket, int, datetime]] = field(default_factory=list)
 
     def event(self, ticket: Ticket, kind: str, body: str, data: dict[str, object]) -> None:
-        self.events.append(
-            TicketEvent(ticket=ticket, kind=kind, actor_label="system", body=body, data=data)
-        )
+        self.events.append((ticket.pk, kind, body, data))
 
     def notify(self, ticket: Ticket, level: int, kind: str, text: str, key: str) -> None:
         for user_id in self.recipients.for_level(ticket, level):
@@ -141,36 +167,46 @@ def _process(batch: _Batch, ticket: Ticket, done: set[str]) -> None:
 
 
 def _due_batch(now: datetime, size: int) -> list[Ticket]:
+    """The due tickets with only the columns the scan reads (no description or search
+    vector); their policies and units come from one query each per scan (`_attach`)."""
     qs = (
         Ticket.objects.filter(next_sla_check_at__lte=now)
-        .select_related("sla_policy", "unit__calendar")
+        .only(*_READ)
         .order_by("next_sla_check_at", "pk")
     )
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
+        qs = qs.select_for_update(skip_locked=True)
     return list(qs[:size])
 
 
+def _attach(
+    tickets: list[Ticket], policies: dict[int, SlaPolicy], units: dict[int, OrgUnit]
+) -> None:
+    """Set each ticket's policy and unit from the scan's own maps, loading the missing ones
+    in one query each (a ticket's unit and policy rarely change, many share them)."""
+    want_p = {t.sla_policy_id for t in tickets if t.sla_policy_id} - policies.keys()
+    if want_p:
+        policies.update(SlaPolicy.objects.in_bulk(list(want_p)))
+    want_u = {t.unit_id for t in tickets} - units.keys()
+    if want_u:
+        units.update(OrgUnit.objects.select_related("calendar").in_bulk(list(want_u)))
+    for t in tickets:
+        t.unit = units[t.unit_id]
+        if t.sla_policy_id:
+            t.sla_policy = policies[t.sla_policy_id]
+
+
 def _save(tickets: list[Ticket]) -> None:
-    """One parameterised UPDATE per ticket sent with executemany (pipelined on PostgreSQL):
-    much cheaper than bulk_update's CASE expressions for hundreds of rows."""
-    meta = Ticket._meta
-    columns = [str(meta.get_field(name).column) for name in _FIELDS]  # type: ignore[union-attr]
-    qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(c)} = %s" for c in columns)
-    pk_column = str(meta.pk.column) if meta.pk is not None else "id"
-    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(pk_column)} = %s"
-    adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        [
-            adapt(value) if isinstance(value, datetime) else value
-            for value in (getattr(t, name) for name in _FIELDS)
-        ]
-        + [t.pk]
-        for t in tickets
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    """One UPDATE for the batch (kefu.core.bulk_sql: unnest on PostgreSQL, executemany on
+    SQLite): much cheaper than bulk_update's CASE expressions or a statement per row."""
+    rows = [[t.pk, *(getattr(t, name) for name in _FIELDS)] for t in tickets]
+    update_rows(Ticket, _FIELDS, rows)
+
+
+def _save_events(events: list[tuple[int, str, str, dict[str, object]]]) -> None:
+    at = timezone.now()
+    rows = [(tid, kind, "system", at, body, False, data, "") for tid, kind, body, data in events]
+    insert_rows(TicketEvent, _EVENT_FIELDS, rows)
 
 
 def _done_keys(tickets: list[Ticket]) -> dict[int, set[str]]:
@@ -191,6 +227,8 @@ def scan_sla(*, now: datetime, batch_size: int | None = None) -> ScanResult:
     result = ScanResult()
     recipients = Recipients()
     calendars: dict[int, BusinessCalendar] = {}
+    policies: dict[int, SlaPolicy] = {}
+    units: dict[int, OrgUnit] = {}
     seen: set[int] = set()
     size = batch_size or BATCH_SIZE
     while True:
@@ -198,12 +236,13 @@ def scan_sla(*, now: datetime, batch_size: int | None = None) -> ScanResult:
             tickets = _due_batch(now, size)
             if not tickets or seen.intersection(t.pk for t in tickets):
                 break  # nothing due (a ticket seen twice would mean no progress)
+            _attach(tickets, policies, units)
             batch = _Batch(now, result, recipients, calendars)
             done = _done_keys(tickets)
             for ticket in tickets:
                 seen.add(ticket.pk)
                 _process(batch, ticket, done[ticket.pk])
-            TicketEvent.objects.bulk_create(batch.events)
+            _save_events(batch.events)
             _save(tickets)
             result.alerts += save_alerts(batch.alerts, now=now)
             _post_escalations(batch.escalated)

@@ -338,3 +338,24 @@ def test_escalations_go_to_the_group_robots_when_one_is_set_up(people):
     assert (posted.channel, posted.related_id) == ("wecom", str(loud.pk))
     assert loud.number in posted.body
     assert quiet.number not in posted.body
+
+
+def test_scan_queries_do_not_grow_with_tickets_due(people):
+    """One batch costs the same statements for 2 or 20 due tickets: no per-ticket query
+    (deferred columns, units, policies, alerts and events are all read or written per
+    batch)."""
+    agent, supervisor, _ = people
+    SlaPolicy.objects.create(name="p", order=1, first_response_minutes=60)
+
+    def queries(due: int, day: int) -> int:
+        tickets = [_ticket(agent, at(2026, 11, day, 9, 0)) for _ in range(due)]
+        with CaptureQueriesContext(connection) as ctx:
+            result = scan_sla(now=at(2026, 11, day, 10, 0))
+        assert (result.checked, result.breaches, result.escalations) == (due, due, due)
+        for t in tickets:
+            assert _kinds(t) == [(EventKind.SLA_BREACH, None), (EventKind.ESCALATION, 1)]
+            assert Alert.objects.filter(user=supervisor, ticket=t).count() == 1
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(next_sla_check_at=None)
+        return len(ctx.captured_queries)
+
+    assert queries(2, 23) == queries(20, 24)
