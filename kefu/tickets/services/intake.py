@@ -150,7 +150,6 @@ def _open_ticket(
             customer, contact_name, contact_phone, contact_email
         )
     ticket = Ticket(
-        number=next_number(timezone.localdate(now)),
         type=type,
         channel=channel,
         priority=priority,
@@ -173,6 +172,9 @@ def _open_ticket(
     routed = classify(ticket)
     sla_services.start_clocks(ticket=ticket, now=now)
     _utc(ticket)
+    # drawn last before the INSERT: the day's counter row is locked from here to commit,
+    # and every concurrent creation waits on it (routing and clocks are done by now)
+    ticket.number = next_number(timezone.localdate(now))
     ticket.save(force_insert=True)
     add_event(
         ticket=ticket,

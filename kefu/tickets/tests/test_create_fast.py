@@ -68,15 +68,15 @@ def _count(client, body, **headers):
 
 @pytest.mark.django_db
 def test_create_query_count_is_exact(org, agent, api_as, routed):
-    """Warm (second) create: token, scope, savepoint, counter (select + update), ticket
-    INSERT, two events, complaint, audit, release; no config reads, no ticket UPDATE, no
+    """Warm (second) create: token, scope, savepoint, counter (one UPDATE … RETURNING),
+    ticket INSERT, two events, complaint, audit, release; no config reads, no ticket UPDATE, no
     re-fetch. (Outside a test's transaction the savepoint pair is BEGIN/COMMIT.)"""
     client = api_as(agent)
     _count(client, _body(0))  # the first create fills this process's config cache
     n, r = _count(client, _body(1))
-    assert n == 11
+    assert n == 10
     n_key, _ = _count(client, _body(2), **{"Idempotency-Key": "k-2"})
-    assert n_key == 15  # + savepoint, key INSERT, release, key UPDATE with the ticket id
+    assert n_key == 14  # + savepoint, key INSERT, release, key UPDATE with the ticket id
     ticket = Ticket.objects.get(pk=r.json()["id"])
     assert ticket.department_id == org.cs_east.pk
     assert ticket.first_response_due is not None

@@ -104,7 +104,8 @@ def test_saved_view_chip(ui, bench):
 def test_queue_query_count_does_not_grow(ui, bench, org, django_assert_num_queries):
     client = ui(bench["agent"])
     client.get(url("tickets:list"))  # warm session/calendar
-    with django_assert_num_queries(15) as ctx:
+    # (the rows' relations come by prefetch: one query per relation, whatever the rows)
+    with django_assert_num_queries(19) as ctx:
         client.get(url("tickets:list"))
     for i in range(5):
         make_ticket(bench["agent"], org.shanghai, f"更多 {i}")

@@ -89,13 +89,15 @@ def page_context(
     by_event: dict[int | None, list[Any]] = {}
     for a in attachments:
         by_event.setdefault(a.event_id, []).append(a)
+    kinds = {value: str(label) for value, label in EventKind.choices}  # once, not per event
     for e in events:
         e.is_message = e.kind in MESSAGE_KINDS  # type: ignore[attr-defined]
         e.files = by_event.get(e.pk, [])  # type: ignore[attr-defined]
+        e.kind_label = kinds.get(e.kind, e.kind)  # type: ignore[attr-defined]
         action = str(e.data.get("action", "")) if isinstance(e.data, dict) else ""
         e.label = (  # type: ignore[attr-defined]
             complaint_panel.ACTION_LABELS.get(action) if e.kind == EventKind.COMPLAINT else None
-        ) or e.get_kind_display()
+        ) or e.kind_label  # type: ignore[attr-defined]
     departments = transfer_departments(actor, [unit.path])
     people = _people(actor, ticket) if can_work else []
     next_statuses = [

@@ -52,7 +52,7 @@ def _tickets(actor: User, data: dict[str, Any], complaints: bool) -> Any:
     related = ["unit", "department", "assignee", "customer", "sla_policy"]
     if complaints:
         related.append("complaint")
-    return qs.select_related(*related)
+    return qs.prefetch_related(*related)
 
 
 def _options(actor: User) -> dict[str, Any]:
