@@ -1,19 +1,24 @@
 """Set-based writes for hot batch paths (the SLA scan, its alerts): many rows, one statement.
 
-PostgreSQL: `INSERT … SELECT * FROM unnest(%s::type[], …)` and `UPDATE … FROM unnest(…)`,
-one round trip and no per-row statement for any number of rows. SQLite: `executemany` of
-one prepared statement (in process, no round trips). Both run inside the caller's
-transaction, through Django's cursor (so query counting and logging see them), and skip the
-ORM's per-object work (model instances, compiling a VALUES list of thousands of
-parameters), which dominated the scan's profile. Callers pass raw column values in the
-order of `fields`; each is prepared by its model field (JSON dumped, datetimes adapted).
+PostgreSQL: `INSERT … SELECT … FROM jsonb_to_recordset(%s)` and `UPDATE … FROM
+jsonb_to_recordset(…)`: one round trip, one JSON parameter, no per-row statement for any
+number of rows. SQLite: `executemany` of one prepared statement (in process, no round
+trips). Both run inside the caller's transaction, through Django's cursor (so query
+counting and logging see them), and skip the ORM's per-object work (model instances,
+compiling a VALUES list of thousands of parameters), which dominated the scan's profile.
+Callers pass column values of the right Python types (str, int, bool, aware datetimes,
+JSON-able data) in the order of `fields`: no field validation or `get_db_prep_save` runs,
+only JSON dumping and, on SQLite, the datetime adaptation Django would do.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, models
 from django.utils import timezone
@@ -67,13 +72,28 @@ def _rows(rows: Sequence[Sequence[Any]], fields: list[models.Field[Any, Any]]) -
     return [list(r) for r in zip(*_columns(rows, fields), strict=True)]
 
 
-def _array_type(field: models.Field[Any, Any]) -> str:
-    db_type = field.db_type(connection) or "text"
-    return "text" if isinstance(field, models.JSONField) else db_type
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()  # (DjangoJSONEncoder would cut microseconds)
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _cast(field: models.Field[Any, Any]) -> str:
-    return "::jsonb" if isinstance(field, models.JSONField) else ""
+def _recordset(
+    fields: list[models.Field[Any, Any]], rows: Sequence[Sequence[Any]]
+) -> tuple[str, str]:
+    """PostgreSQL: the rows as one JSON parameter and the typed record set reading it,
+    `jsonb_to_recordset(%s::jsonb) AS v(c0 bigint, c1 varchar(20), …)`. One text parameter
+    is quoted in C; psycopg's client-side quoting of typed arrays cost ~70 µs a row."""
+    types = ", ".join(f"c{i} {f.db_type(connection) or 'text'}" for i, f in enumerate(fields))
+    keys = [f"c{i}" for i in range(len(fields))]
+    data = json.dumps(
+        [dict(zip(keys, row, strict=True)) for row in rows],
+        default=_json_default,
+        ensure_ascii=False,
+    )
+    return f"jsonb_to_recordset(%s::jsonb) AS v({types})", data
 
 
 def insert_rows(
@@ -98,14 +118,10 @@ def insert_rows(
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in found)
-            picks = ", ".join(f"v.c{i}{_cast(f)}" for i, f in enumerate(found))
-            aliases = ", ".join(f"c{i}" for i in range(len(found)))
-            sql = (
-                f"INSERT INTO {table} ({names}) SELECT {picks} "
-                f"FROM unnest({arrays}) AS v({aliases}){conflict}"
-            )
-            cursor.execute(sql, _columns(rows, found))
+            source, data = _recordset(found, rows)
+            picks = ", ".join(f"v.c{i}" for i in range(len(found)))
+            sql = f"INSERT INTO {table} ({names}) SELECT {picks} FROM {source}{conflict}"
+            cursor.execute(sql, [data])
             return int(cursor.rowcount)
         marks = ", ".join(["%s"] * len(found))
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}"
@@ -127,17 +143,12 @@ def update_rows(
     found = _fields(model, fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            every = [pk, *found]
-            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in every)
-            aliases = ", ".join(f"c{i}" for i in range(len(every)))
-            sets = ", ".join(
-                f"{qn(str(f.column))} = v.c{i + 1}{_cast(f)}" for i, f in enumerate(found)
-            )
+            source, data = _recordset([pk, *found], rows)
+            sets = ", ".join(f"{qn(str(f.column))} = v.c{i + 1}" for i, f in enumerate(found))
             sql = (
-                f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({aliases}) "
-                f"WHERE {table}.{qn(str(pk.column))} = v.c0"
+                f"UPDATE {table} SET {sets} FROM {source} WHERE {table}.{qn(str(pk.column))} = v.c0"
             )
-            cursor.execute(sql, _columns(rows, every))
+            cursor.execute(sql, [data])
             return int(cursor.rowcount)
         sets = ", ".join(f"{qn(str(f.column))} = %s" for f in found)
         sql = f"UPDATE {table} SET {sets} WHERE {qn(str(pk.column))} = %s"
