@@ -65,6 +65,20 @@ def _cprofile(client: Any, method: str, path: str, extra: dict[str, str]) -> Non
     stats.sort_stats("cumulative").print_stats(45)
 
 
+def run(only: list[str], *, explain: bool = False, cpu: bool = False) -> list[str]:
+    """Profile the workloads (all but `create`, or `only` these); returns their names."""
+    from bench.http_bench import prepare, requests_for
+
+    ctx = prepare()
+    done = []
+    for name, req in requests_for(ctx, "profile").items():
+        if name == "create" or (only and name not in only):
+            continue
+        profile(name, req.method, req.path, req.headers, explain=explain, cpu=cpu)
+        done.append(name)
+    return done
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated workloads")
@@ -72,7 +86,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile", action="store_true", help="20 more requests under cProfile")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
-    os.environ.setdefault("KEFU_SERVER_TIMING", "1")
     import django
 
     django.setup()
@@ -80,14 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
-    from bench.http_bench import prepare, requests_for
-
-    ctx = prepare()
-    wanted = [w for w in args.only.split(",") if w] or None
-    for name, req in requests_for(ctx, "profile").items():
-        if name == "create" or (wanted and name not in wanted):
-            continue
-        profile(name, req.method, req.path, req.headers, explain=args.explain, cpu=args.cprofile)
+    run([w for w in args.only.split(",") if w], explain=args.explain, cpu=args.cprofile)
     return 0
 
 

@@ -124,3 +124,13 @@ def test_dropped_indexes_come_back_exactly(demo: dict[str, int]) -> None:
     out = _generate(drop_indexes=True)
     assert out["tickets"] == 304
     assert _index_definitions() == before
+
+
+def test_query_profile_runs_every_read_workload(demo: dict[str, int], capsys: Any) -> None:
+    from bench import query_profile
+
+    _generate()
+    done = query_profile.run([], explain=True)
+    assert done == ["queue-api", "queue-page", "detail", "dashboard", "search"]
+    out = capsys.readouterr().out
+    assert out.count(": 200, ") == 5  # every workload answered 200

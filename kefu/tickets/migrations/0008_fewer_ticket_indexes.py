@@ -4,63 +4,121 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# On SQLite the AlterFields below rebuild tickets_ticket (copy, drop, rename), which drops
+# the triggers that keep the text-search table (0005) in step: put them back. Inlined as in
+# 0005 (a migration does not import kefu code); rowids are kept, so the FTS rows still hold.
+FTS = "tickets_ticket_fts"
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON tickets_ticket "
+    f"WHEN new.search_vector IS NOT NULL BEGIN INSERT INTO {FTS}(rowid, search_vector) "
+    "VALUES (new.id, new.search_vector); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON tickets_ticket "
+    f"WHEN old.search_vector IS NOT NULL BEGIN INSERT INTO {FTS}({FTS}, rowid, "
+    "search_vector) VALUES ('delete', old.id, old.search_vector); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF search_vector ON "
+    f"tickets_ticket BEGIN INSERT INTO {FTS}({FTS}, rowid, search_vector) "
+    "SELECT 'delete', old.id, old.search_vector WHERE old.search_vector IS NOT NULL; "
+    f"INSERT INTO {FTS}(rowid, search_vector) SELECT new.id, new.search_vector "
+    "WHERE new.search_vector IS NOT NULL; END",
+]
+
+
+def restore_search_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for sql in SQLITE_TRIGGERS:
+            cursor.execute(sql)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_append_only_trigger'),
-        ('customers', '0004_customer_erased_at'),
-        ('sla', '0003_alert'),
-        ('tickets', '0007_queue_indexes'),
+        ("core", "0004_audit_append_only_trigger"),
+        ("customers", "0004_customer_erased_at"),
+        ("sla", "0003_alert"),
+        ("tickets", "0007_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticket',
-            name='assignee',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
+            model_name="ticket",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_tickets",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assignee",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='contact phone'),
+            model_name="ticket",
+            name="contact_phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='customer',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer', verbose_name='customer'),
+            model_name="ticket",
+            name="customer",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="customers.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='department',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='core.department', verbose_name='department'),
+            model_name="ticket",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="core.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='message_id',
+            model_name="ticket",
+            name="message_id",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='reference',
-            field=models.CharField(blank=True, max_length=64, verbose_name='order / waybill number'),
+            model_name="ticket",
+            name="reference",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="order / waybill number"
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='core.orgunit', verbose_name='unit'),
+            model_name="ticket",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="core.orgunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['reference'], name='tickets_reference_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["reference"], name="tickets_reference_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['contact_phone'], name='tickets_contact_phone_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["contact_phone"], name="tickets_contact_phone_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['message_id'], name='tickets_message_id_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["message_id"], name="tickets_message_id_idx"),
         ),
+        migrations.RunPython(restore_search_triggers, migrations.RunPython.noop, elidable=False),
     ]

@@ -274,3 +274,17 @@ def test_a_description_too_long_to_index_is_still_created_and_found(org, make_us
     ticket.refresh_from_db()
     assert ticket.search_vector is None
     assert _numbers(list_tickets(agent, q=text[500:510])) == [ticket.number]
+
+
+@pytest.mark.django_db
+def test_sqlite_search_triggers_survive_every_migration():
+    """A later migration that rebuilds tickets_ticket on SQLite (AlterField) drops its
+    triggers; the FTS table would then silently stop following new tickets."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS triggers")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tickets_ticket'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"tickets_ticket_fts_ai", "tickets_ticket_fts_ad", "tickets_ticket_fts_au"} <= names
