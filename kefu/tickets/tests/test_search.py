@@ -288,3 +288,18 @@ def test_sqlite_search_triggers_survive_every_migration():
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {"tickets_ticket_fts_ai", "tickets_ticket_fts_ad", "tickets_ticket_fts_au"} <= names
+
+
+def test_api_search_count_is_capped_and_says_so(corpus, hq, api_as, monkeypatch):
+    from kefu.tickets.api import pagination
+
+    client = api_as(hq)
+    full = client.get("/api/v1/tickets", {"q": "漏水"}).json()
+    assert full["count_exact"] is True
+    assert full["count"] > 3
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_CAP", 3)
+    capped = client.get("/api/v1/tickets", {"q": "漏水", "limit": 2}).json()
+    assert (capped["count"], capped["count_exact"]) == (3, False)
+    assert [t["id"] for t in capped["items"]] == [t["id"] for t in full["items"][:2]]
+    plain = client.get("/api/v1/tickets").json()  # no search: always the exact total
+    assert (plain["count"], plain["count_exact"]) == (300, True)
