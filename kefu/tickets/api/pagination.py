@@ -34,7 +34,9 @@ class TicketPagination(PaginationBase):
     ) -> Any:
         searching = bool(request.GET.get("q") or request.GET.get("text"))
         # a common word matches tens of thousands: a search counts up to the cap only
-        count = queryset[: SEARCH_COUNT_CAP + 1].count() if searching else queryset.count()
+        count = (
+            queryset.order_by()[: SEARCH_COUNT_CAP + 1].count() if searching else queryset.count()
+        )
         exact = count <= SEARCH_COUNT_CAP or not searching
         count = count if exact else SEARCH_COUNT_CAP
         page = after_cursor(queryset, pagination.after) if pagination.after else queryset
