@@ -153,10 +153,16 @@ class Ticket(models.Model):
                 fields=["created_at"],
                 name="tickets_created_cover_idx",
                 include=[
-                    "id", "unit", "department", "status", "type", "channel", "sla_state",
+                    "id",
+                    "unit",
+                    "department",
+                    "status",
+                    "type",
+                    "channel",
+                    "sla_state",
                     "sla_breached_at",
                 ],
-            ),  # fmt: skip
+            ),
             # the open work (new, open, pending: a small part of years of history) by due
             # time: a department's queue and every scope's, counted from the index alone
             models.Index(
