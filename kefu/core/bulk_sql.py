@@ -43,8 +43,9 @@ def _defaults(
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """How a raw value becomes a parameter: JSON is dumped, datetimes adapted on SQLite;
-    everything else (str, int, bool, aware datetimes on PostgreSQL) passes as it is."""
+    """SQLite: how a raw value becomes a parameter (JSON dumped, datetimes adapted as
+    Django stores them); everything else passes as it is. (PostgreSQL takes the rows as one
+    JSON document: `_recordset`.)"""
     if isinstance(field, models.JSONField):
         encoder = field.encoder
 

@@ -212,8 +212,9 @@ def _attach(
 
 
 def _save(tickets: list[Ticket]) -> None:
-    """One UPDATE for the batch (kefu.core.bulk_sql: unnest on PostgreSQL, executemany on
-    SQLite): much cheaper than bulk_update's CASE expressions or a statement per row."""
+    """One UPDATE for the batch (kefu.core.bulk_sql: a JSON record set on PostgreSQL,
+    executemany on SQLite): much cheaper than bulk_update's CASE expressions or a statement
+    per row."""
     rows = [[t.pk, *(getattr(t, name) for name in _FIELDS)] for t in tickets]
     update_rows(Ticket, _FIELDS, rows)
 

@@ -23,7 +23,7 @@ from kefu.tickets.choices import TicketType
 from kefu.tickets.models import SavedView
 from kefu.tickets.services import config as config_services
 from kefu.tickets.services import work
-from kefu.tickets.views.display import annotate_sla, transfer_departments
+from kefu.tickets.views.display import annotate_sla, list_badges, transfer_departments
 from kefu.tickets.views.forms import QUEUE_VIEWS, BulkForm, SaveViewForm, TicketFilterForm
 
 SORT_COLUMNS = {
@@ -83,6 +83,7 @@ def _list(request: HttpRequest, complaints: bool) -> HttpResponse:
     page = paginate(request, qs)
     rows = list(page.object_list)
     annotate_sla(rows, timezone.now())
+    list_badges(rows)
     for t in rows:
         t.masked_phone = mask_phone(t.contact_phone) if t.contact_phone else ""
     query = request.GET.copy()
