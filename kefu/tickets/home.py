@@ -13,7 +13,7 @@ from kefu.core.permissions import Perm
 from kefu.core.selectors.scope import has_perm
 from kefu.tickets.choices import OPEN_STATUSES, SlaState, Status
 from kefu.tickets.selectors import DUE_SOON, list_tickets
-from kefu.tickets.views.display import annotate_sla
+from kefu.tickets.views.display import annotate_sla, list_badges
 
 
 def my_work_context(request: HttpRequest) -> dict[str, Any] | None:
@@ -41,4 +41,5 @@ def my_work_context(request: HttpRequest) -> dict[str, Any] | None:
     )
     urgent = list(list_tickets(actor, queue_view="mine")[:5])
     annotate_sla(urgent, now)
+    list_badges(urgent)
     return {"counts": counts, "urgent": urgent}

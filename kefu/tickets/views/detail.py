@@ -29,7 +29,7 @@ from kefu.tickets.models import Category, Complaint, Macro, Ticket
 from kefu.tickets.selectors_macros import macros_for
 from kefu.tickets.services.work import ALLOWED_STATUS
 from kefu.tickets.views import complaint_panel
-from kefu.tickets.views.display import CalendarMemo, sla_view, transfer_departments
+from kefu.tickets.views.display import annotate_sla, list_badges, transfer_departments
 from kefu.tickets.views.forms import FollowUpForm, ReplyForm
 
 MESSAGE_KINDS = {EventKind.REPLY, EventKind.CUSTOMER_MESSAGE, EventKind.NOTE, EventKind.CALL}
@@ -105,9 +105,11 @@ def page_context(
         for s, label in STATUS_ACTIONS.items()
         if s in ALLOWED_STATUS.get(ticket.status, ())
     ]
+    annotate_sla([ticket], timezone.now())
+    list_badges([ticket])
     return {
         "ticket": ticket,
-        "sla": sla_view(ticket, timezone.now(), CalendarMemo()),
+        "sla": ticket.sla,  # type: ignore[attr-defined]
         "events": events,
         "attachments": attachments,
         "masked_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else "",

@@ -117,29 +117,33 @@ def transfer_departments(actor: Any, paths: list[str]) -> Any:
     )
 
 
+def status_badge(status: str, label: str) -> str:
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+def sla_badge(sla: SlaView | None) -> str:
+    """The SLA chip (state colour, countdown, due moment on hover), or a dash."""
+    if not sla:
+        return format_html('<span class="muted">{}</span>', "—")
+    title = format_html(' title="{} {}"', _("Due"), when(sla.due)) if sla.due else ""
+    return format_html(
+        '<span class="sla {}"{}><span class="dot"></span>{}</span>',
+        sla.css,
+        title,
+        sla.countdown or sla.label,
+    )
+
+
 def list_badges(tickets: list[Any]) -> None:
-    """The queue's per-row labels and badges, built once per row in Python: the template
-    shows status and SLA twice a row (desktop and phone layouts), and 200 `{% include %}`s
-    plus `get_FOO_display` calls were two thirds of the page's time (issue 6 profile).
-    The markup is that of partials/status.html and partials/sla.html."""
+    """Each row's labels and status/SLA badges (after annotate_sla), built once per row in
+    Python: a queue shows status and SLA twice a row (desktop and phone layouts), and 200
+    `{% include %}`s plus `get_FOO_display` calls were two thirds of the page's time
+    (issue 6 profile). The ticket page and the home panel use the same builders."""
     statuses = {k: str(v) for k, v in Status.choices}
     types = {k: str(v) for k, v in TicketType.choices}
     priorities = {k: str(v) for k, v in Priority.choices}
-    due_word = str(_("Due"))
     for t in tickets:
         t.type_label = types.get(t.type, t.type)
         t.priority_label = priorities.get(t.priority, t.priority)
-        t.status_badge = format_html(
-            '<span class="badge status-{}">{}</span>', t.status, statuses.get(t.status, t.status)
-        )
-        sla = getattr(t, "sla", None)
-        if not sla:
-            t.sla_badge = format_html('<span class="muted">{}</span>', "—")
-            continue
-        title = format_html(' title="{} {}"', due_word, when(sla.due)) if sla.due else ""
-        t.sla_badge = format_html(
-            '<span class="sla {}"{}><span class="dot"></span>{}</span>',
-            sla.css,
-            title,
-            sla.countdown or sla.label,
-        )
+        t.status_badge = status_badge(t.status, statuses.get(t.status, t.status))
+        t.sla_badge = sla_badge(getattr(t, "sla", None))
