@@ -39,14 +39,8 @@ def _time(actor: Any, word: str, runs: int) -> tuple[list[float], int]:
     return out, count
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--words", default=",".join(WORDS))
-    args = parser.parse_args(argv)
-    from bench.sla_scan_bench import _setup
-
-    _setup()
+def run(words: list[str], runs: int) -> dict[str, Any]:
+    """Time each word by both paths (Django set up); the match counts must agree."""
     from django.db.models import Q
 
     from kefu.core.choices import Role
@@ -59,22 +53,35 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     names = vars(selectors)  # the module's namespace: swap the text condition in and out
     index = names["text_condition"]
     results: dict[str, Any] = {"tickets": Ticket.objects.count()}
-    print(f"{results['tickets']:,} tickets; {args.runs} runs per word and path")
+    print(f"{results['tickets']:,} tickets; {runs} runs per word and path")
     print(f"{'word':<10}{'path':<8}{'matches':>9}{'p50 ms':>9}{'p95 ms':>9}")
-    for word in args.words.split(","):
-        for path in ("search", "scan"):
-            names["text_condition"] = (
-                index
-                if path == "search"
-                else lambda q: Q(title__icontains=q) | Q(description__icontains=q)
-            )
-            _time(actor, word, 2)  # warm the cache
-            times, count = _time(actor, word, args.runs)
-            p50, p95 = statistics.median(times), _pct(times, 0.95)
-            results[f"{word}/{path}"] = {"matches": count, "p50": p50, "p95": p95}
-            print(f"{word:<10}{path:<8}{count:>9}{p50:>9.1f}{p95:>9.1f}")
-    names["text_condition"] = index
+    try:
+        for word in words:
+            for path in ("search", "scan"):
+                names["text_condition"] = (
+                    index
+                    if path == "search"
+                    else lambda q: Q(title__icontains=q) | Q(description__icontains=q)
+                )
+                _time(actor, word, 2)  # warm the cache
+                times, count = _time(actor, word, runs)
+                p50, p95 = statistics.median(times), _pct(times, 0.95)
+                results[f"{word}/{path}"] = {"matches": count, "p50": p50, "p95": p95}
+                print(f"{word:<10}{path:<8}{count:>9}{p50:>9.1f}{p95:>9.1f}")
+    finally:
+        names["text_condition"] = index
     return results
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--words", default=",".join(WORDS))
+    args = parser.parse_args(argv)
+    from bench.sla_scan_bench import _setup
+
+    _setup()
+    return run(args.words.split(","), args.runs)
 
 
 if __name__ == "__main__":

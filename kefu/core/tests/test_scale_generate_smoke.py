@@ -134,3 +134,14 @@ def test_query_profile_runs_every_read_workload(demo: dict[str, int], capsys: An
     assert done == ["queue-api", "queue-page", "detail", "dashboard", "search"]
     out = capsys.readouterr().out
     assert out.count(": 200, ") == 5  # every workload answered 200
+
+
+def test_search_bench_index_and_scan_agree(demo: dict[str, int], capsys: Any) -> None:
+    from bench import search_bench
+
+    _generate()
+    results = search_bench.run(["发票", "漏水", "不存在词"], runs=1)
+    for word in ("发票", "漏水", "不存在词"):
+        assert results[f"{word}/search"]["matches"] == results[f"{word}/scan"]["matches"]
+    assert results["发票/search"]["matches"] > 0
+    assert results["不存在词/search"]["matches"] == 0
